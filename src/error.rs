@@ -1,0 +1,64 @@
+//! Typed errors for the whole library. Every variant names the path it is about and says what is wrong
+//! with it, so the CLI can print the error as it is and map it to exit code 2 (unusable input).
+
+use std::io;
+use std::path::PathBuf;
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can make a scan, a digest or an output write fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An I/O operation on `path` failed.
+    #[error("{path}: {action}: {source}")]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        #[source]
+        source: io::Error,
+    },
+
+    /// The model path does not exist.
+    #[error("{path}: no such file or directory")]
+    NotFound { path: PathBuf },
+
+    /// A symbolic link was found while symlinks are not allowed.
+    #[error("{path}: is a symbolic link (pass --allow-symlinks to hash the file it points to)")]
+    Symlink { path: PathBuf },
+
+    /// A symbolic link whose target does not exist or cannot be resolved (dangling link, loop).
+    #[error("{path}: symbolic link cannot be resolved: {reason}")]
+    BrokenSymlink { path: PathBuf, reason: String },
+
+    /// A fifo, socket or device node: not a file a model can consist of.
+    #[error("{path}: is a {kind}, not a regular file or directory")]
+    SpecialFile { path: PathBuf, kind: &'static str },
+
+    /// A file name that is not valid UTF-8 cannot be named in an OMS manifest.
+    #[error("{path}: file name is not valid UTF-8; OMS manifests and BOMs need UTF-8 names")]
+    NonUtf8Name { path: PathBuf },
+
+    /// The model has no files to hash after applying the ignore rules.
+    #[error("{path}: the model contains no files (after ignore rules); refusing to describe an empty model")]
+    EmptyModel { path: PathBuf },
+
+    /// A file changed between the walk and the end of its hashing.
+    #[error("{path}: file changed while it was being hashed ({what}); re-run once writes have finished")]
+    Changed { path: PathBuf, what: String },
+
+    /// A user-supplied option is unusable (bad ignore path, bad output format...).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// Shorthand for an [`Error::Io`].
+    pub fn io(path: impl Into<PathBuf>, action: &'static str, source: io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            action,
+            source,
+        }
+    }
+}

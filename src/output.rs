@@ -1,0 +1,124 @@
+//! Output destinations: syft-style `-o FORMAT[=PATH]` specifications and atomic file writes (a temp file
+//! in the destination's directory, then a rename, so a reader never sees half a report and an interrupted
+//! run leaves the previous file intact).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+/// A report format `aibom scan` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The inventory as JSON (see `schemas/inventory.schema.json`).
+    Json,
+    /// A human-readable table.
+    Table,
+}
+
+impl ReportFormat {
+    pub const NAMES: &'static str = "json, table";
+}
+
+/// One `-o FORMAT[=PATH]`: a format, written to `path` or to stdout when there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: ReportFormat,
+    pub path: Option<PathBuf>,
+}
+
+impl FromStr for OutputSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let (fmt, path) = match s.split_once('=') {
+            Some((f, p)) if p.is_empty() => return Err(format!("'{f}=': missing path after '='")),
+            Some((f, p)) => (f, Some(PathBuf::from(p))),
+            None => (s, None),
+        };
+        let format = match fmt {
+            "json" => ReportFormat::Json,
+            "table" => ReportFormat::Table,
+            other => return Err(format!("unknown output format '{other}' (expected one of: {})", ReportFormat::NAMES)),
+        };
+        Ok(OutputSpec { format, path })
+    }
+}
+
+/// Check a set of outputs: at most one may go to stdout.
+pub fn validate_outputs(outputs: &[OutputSpec]) -> Result<()> {
+    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
+        return Err(Error::Usage(
+            "only one -o output can go to stdout; give the others a path (-o FORMAT=PATH)".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// If `output` lies inside the model directory `root`, its model-relative POSIX name (so the walk can
+/// leave it out, as model_signing does with a signature written inside the model).
+pub fn relative_inside(root: &Path, output: &Path) -> Option<String> {
+    let canon_root = std::fs::canonicalize(root).ok()?;
+    if !canon_root.is_dir() {
+        return None;
+    }
+    let abs = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(output)
+    };
+    let parent = std::fs::canonicalize(abs.parent()?).ok()?;
+    let full = parent.join(abs.file_name()?);
+    let rel = full.strip_prefix(&canon_root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    let parts = parts?;
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Write `bytes` to `path` atomically: temp file in the same directory, fsync, rename over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".aibom-")
+        .suffix(".tmp")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(path, "creating temporary output file", e))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| Error::io(path, "writing output", e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io(path, "renaming output into place", e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_format_and_optional_path() {
+        assert_eq!(
+            "json".parse::<OutputSpec>().unwrap(),
+            OutputSpec {
+                format: ReportFormat::Json,
+                path: None
+            }
+        );
+        let o: OutputSpec = "table=out/t.txt".parse().unwrap();
+        assert_eq!(o.format, ReportFormat::Table);
+        assert_eq!(o.path.as_deref(), Some(Path::new("out/t.txt")));
+        assert!("json=".parse::<OutputSpec>().is_err());
+        assert!("yaml".parse::<OutputSpec>().is_err());
+    }
+
+    #[test]
+    fn two_stdout_outputs_are_refused() {
+        let outs = vec!["json".parse().unwrap(), "table".parse().unwrap()];
+        assert!(validate_outputs(&outs).is_err());
+    }
+}
