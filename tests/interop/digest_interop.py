@@ -620,6 +620,31 @@ def _(ctx: Ctx, tmp: str) -> None:
     ctx.expect_reject(m)
 
 
+@case("reject-only-ignored-files")
+def _(ctx: Ctx, tmp: str) -> None:
+    # Empty after the ignore rules (default git paths + --ignore-paths) is
+    # still an empty model.
+    m = new_model(tmp)
+    populate(m, [".git/HEAD", ".gitignore", "logs/a"])
+    ctx.expect_reject(m, ignore=["logs"])
+
+
+@case("reject-non-utf8-name")
+def _(ctx: Ctx, tmp: str) -> None:
+    # model_signing cannot encode such names into its manifest either.
+    m = new_model(tmp)
+    populate(m, ["a.bin"])
+    try:
+        with open(os.fsencode(m) + b"/\xff.bin", "wb") as f:
+            f.write(b"x")
+    except OSError:
+        return  # filesystem refuses non-UTF-8 names: nothing to test
+    cp = ctx.run_model_signing(m, pathlib.Path(tmp) / "x.sig")
+    if cp.returncode == 0:
+        raise CaseFailure("model_signing signed a non-UTF-8 name; aibom must then match it")
+    ctx.expect_reject(m)
+
+
 @case("reject-symlink-without-flag")
 def _(ctx: Ctx, tmp: str) -> None:
     m = new_model(tmp)
