@@ -44,7 +44,9 @@ pub enum Error {
     EmptyModel { path: PathBuf },
 
     /// A file changed between the walk and the end of its hashing.
-    #[error("{path}: file changed while it was being hashed ({what}); re-run once writes have finished")]
+    #[error(
+        "{path}: file changed while it was being hashed ({what}); re-run once writes have finished"
+    )]
     Changed { path: PathBuf, what: String },
 
     /// A user-supplied option is unusable (bad ignore path, bad output format...).

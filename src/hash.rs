@@ -51,16 +51,28 @@ impl Progress for NoProgress {
 
 /// Number of workers to use when the caller does not say: one per available core.
 pub fn default_jobs() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 /// Hash every entry; results are in the same order as `entries`.
 ///
 /// Work is handed out largest file first from a shared counter (longest-processing-time scheduling), so a
 /// few huge shards start at once and the small files fill the gaps. The first error stops all workers.
-pub fn hash_entries(entries: &[WalkEntry], jobs: usize, progress: &dyn Progress) -> Result<Vec<FileHash>> {
+pub fn hash_entries(
+    entries: &[WalkEntry],
+    jobs: usize,
+    progress: &dyn Progress,
+) -> Result<Vec<FileHash>> {
     let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by(|&a, &b| entries[b].stamp.size.cmp(&entries[a].stamp.size).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        entries[b]
+            .stamp
+            .size
+            .cmp(&entries[a].stamp.size)
+            .then(a.cmp(&b))
+    });
     let workers = jobs.clamp(1, entries.len().max(1));
 
     let next = AtomicUsize::new(0);

@@ -48,10 +48,14 @@ struct GlobalArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Walk a model directory (or file), hash every file and print its inventory.
-    #[command(after_help = "Examples:\n  aibom scan ./model\n  aibom scan ./model -o table\n  aibom scan ./model -o json=out/inventory.json -o table\n\nAn output file written inside the model directory is left out of the scan.")]
+    #[command(
+        after_help = "Examples:\n  aibom scan ./model\n  aibom scan ./model -o table\n  aibom scan ./model -o json=out/inventory.json -o table\n\nAn output file written inside the model directory is left out of the scan."
+    )]
     Scan(ScanArgs),
     /// Print the OMS v1.0 root digest of a model: the subject digest model_signing signs.
-    #[command(after_help = "Examples:\n  aibom digest ./model\n  aibom digest ./model --ignore-paths checkpoints --no-ignore-git-paths")]
+    #[command(
+        after_help = "Examples:\n  aibom digest ./model\n  aibom digest ./model --ignore-paths checkpoints --no-ignore-git-paths"
+    )]
     Digest(DigestArgs),
 }
 
@@ -69,7 +73,13 @@ struct WalkArgs {
     #[arg(long)]
     allow_symlinks: bool,
     /// Hashing threads (default: one per core).
-    #[arg(short = 'j', long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
     jobs: usize,
 }
 
@@ -80,7 +90,12 @@ struct ScanArgs {
     #[command(flatten)]
     walk: WalkArgs,
     /// Output as FORMAT (json, table), to stdout or to PATH with FORMAT=PATH. Repeatable.
-    #[arg(short = 'o', long = "output", value_name = "FORMAT[=PATH]", default_value = "json")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FORMAT[=PATH]",
+        default_value = "json"
+    )]
     outputs: Vec<OutputSpec>,
 }
 
@@ -127,16 +142,22 @@ const BAR_MIN_FILES: usize = 2_000;
 
 fn start_bar(bar: &Bar, quiet: bool, files: &ModelFiles) {
     let total = files.total_bytes();
-    if quiet || !std::io::stderr().is_terminal() || (total < BAR_MIN_BYTES && files.entries.len() < BAR_MIN_FILES) {
+    if quiet
+        || !std::io::stderr().is_terminal()
+        || (total < BAR_MIN_BYTES && files.entries.len() < BAR_MIN_FILES)
+    {
         return;
     }
     bar.0.set_length(total);
     bar.0.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} hashing {bytes}/{total_bytes} {wide_bar} {binary_bytes_per_sec} eta {eta}")
-            .expect("valid template")
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} hashing {bytes}/{total_bytes} {wide_bar} {binary_bytes_per_sec} eta {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
-    bar.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar.0
+        .set_draw_target(indicatif::ProgressDrawTarget::stderr());
     bar.0.enable_steady_tick(Duration::from_millis(120));
 }
 
@@ -153,7 +174,11 @@ fn run_scan(args: &ScanArgs, g: &GlobalArgs) -> Result<ExitCode, Error> {
     let inside: Vec<String> = args
         .outputs
         .iter()
-        .filter_map(|o| o.path.as_deref().and_then(|p| output::relative_inside(&args.path, p)))
+        .filter_map(|o| {
+            o.path
+                .as_deref()
+                .and_then(|p| output::relative_inside(&args.path, p))
+        })
         .collect();
     let opts = args.walk.scan_options(&args.path, inside)?;
     let started = Instant::now();

@@ -33,14 +33,19 @@ impl FromStr for OutputSpec {
 
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
         let (fmt, path) = match s.split_once('=') {
-            Some((f, p)) if p.is_empty() => return Err(format!("'{f}=': missing path after '='")),
+            Some((f, "")) => return Err(format!("'{f}=': missing path after '='")),
             Some((f, p)) => (f, Some(PathBuf::from(p))),
             None => (s, None),
         };
         let format = match fmt {
             "json" => ReportFormat::Json,
             "table" => ReportFormat::Table,
-            other => return Err(format!("unknown output format '{other}' (expected one of: {})", ReportFormat::NAMES)),
+            other => {
+                return Err(format!(
+                    "unknown output format '{other}' (expected one of: {})",
+                    ReportFormat::NAMES
+                ))
+            }
         };
         Ok(OutputSpec { format, path })
     }
@@ -50,7 +55,8 @@ impl FromStr for OutputSpec {
 pub fn validate_outputs(outputs: &[OutputSpec]) -> Result<()> {
     if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
         return Err(Error::Usage(
-            "only one -o output can go to stdout; give the others a path (-o FORMAT=PATH)".to_string(),
+            "only one -o output can go to stdout; give the others a path (-o FORMAT=PATH)"
+                .to_string(),
         ));
     }
     Ok(())

@@ -38,7 +38,11 @@ fn inventory_table(inv: &Inventory) -> String {
         .files
         .iter()
         .map(|f| {
-            let path = if f.symlink { format!("{} (symlink)", f.path) } else { f.path.clone() };
+            let path = if f.symlink {
+                format!("{} (symlink)", f.path)
+            } else {
+                f.path.clone()
+            };
             [
                 f.role.as_str().to_string(),
                 f.format.as_str().to_string(),
@@ -94,7 +98,12 @@ fn inventory_table(inv: &Inventory) -> String {
 pub fn role_summary(inv: &Inventory) -> String {
     Role::ALL
         .iter()
-        .filter_map(|r| inv.totals.by_role.get(r).map(|t| format!("{} {} ({})", r.as_str(), t.files, human_bytes(t.bytes))))
+        .filter_map(|r| {
+            inv.totals
+                .by_role
+                .get(r)
+                .map(|t| format!("{} {} ({})", r.as_str(), t.files, human_bytes(t.bytes)))
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -7,7 +7,19 @@ use serde::{Deserialize, Serialize};
 use crate::formats::{extension, Format};
 
 /// The part a file plays in a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Model parameters (any serialisation: safetensors, GGUF, pickle, ONNX, HDF5, ...).
@@ -97,14 +109,41 @@ const CODE_NAMES: &[&str] = &[
 ];
 
 const CODE_EXTS: &[&str] = &[
-    "py", "pyi", "ipynb", "sh", "bash", "js", "mjs", "ts", "rs", "c", "cc", "cpp", "cu", "cuh", "h", "hpp",
-    "go", "java", "kt", "scala", "rb", "pl", "lua", "r", "jl", "swift", "m", "mm", "cmake",
+    "py", "pyi", "ipynb", "sh", "bash", "js", "mjs", "ts", "rs", "c", "cc", "cpp", "cu", "cuh",
+    "h", "hpp", "go", "java", "kt", "scala", "rb", "pl", "lua", "r", "jl", "swift", "m", "mm",
+    "cmake",
 ];
 
 const WEIGHT_EXTS: &[&str] = &[
-    "safetensors", "gguf", "ggml", "bin", "pt", "pth", "ckpt", "h5", "hdf5", "keras", "onnx", "ort", "tflite",
-    "msgpack", "npy", "npz", "pb", "ot", "mlmodel", "joblib", "pkl", "pickle", "llamafile", "nemo", "engine",
-    "plan", "params", "caffemodel", "pdparams",
+    "safetensors",
+    "gguf",
+    "ggml",
+    "bin",
+    "pt",
+    "pth",
+    "ckpt",
+    "h5",
+    "hdf5",
+    "keras",
+    "onnx",
+    "ort",
+    "tflite",
+    "msgpack",
+    "npy",
+    "npz",
+    "pb",
+    "ot",
+    "mlmodel",
+    "joblib",
+    "pkl",
+    "pickle",
+    "llamafile",
+    "nemo",
+    "engine",
+    "plan",
+    "params",
+    "caffemodel",
+    "pdparams",
 ];
 
 /// Assign a role to a file from its detected `format` and its model-relative `name`.
@@ -120,8 +159,10 @@ pub fn classify(name: &str, format: Format) -> Role {
     if format.is_model_format() {
         return Role::Weights;
     }
-    if matches!(stem, "license" | "licence" | "copying" | "notice" | "use_policy" | "acceptable_use_policy")
-        || base.starts_with("license-")
+    if matches!(
+        stem,
+        "license" | "licence" | "copying" | "notice" | "use_policy" | "acceptable_use_policy"
+    ) || base.starts_with("license-")
         || base.starts_with("license_")
     {
         return Role::Licence;
@@ -129,30 +170,43 @@ pub fn classify(name: &str, format: Format) -> Role {
     if TOKENIZER_NAMES.contains(&base.as_str())
         || ext == "tiktoken"
         || ext == "jinja"
-        || (ext == "model" && (base.contains("token") || base.contains("spm") || base.contains("sentencepiece")))
+        || (ext == "model"
+            && (base.contains("token") || base.contains("spm") || base.contains("sentencepiece")))
     {
         return Role::Tokenizer;
     }
     if base.contains("croissant")
         || ext == "jsonld"
-        || matches!(base.as_str(), "dataset_info.json" | "dataset_infos.json" | "datasets.json" | "data_card.md")
+        || matches!(
+            base.as_str(),
+            "dataset_info.json" | "dataset_infos.json" | "datasets.json" | "data_card.md"
+        )
     {
         return Role::DataManifest;
     }
-    if CODE_NAMES.contains(&base.as_str()) || base.starts_with("requirements") && ext == "txt" || CODE_EXTS.contains(&ext.as_str()) {
+    if CODE_NAMES.contains(&base.as_str())
+        || base.starts_with("requirements") && ext == "txt"
+        || CODE_EXTS.contains(&ext.as_str())
+    {
         return Role::Code;
     }
     if base.ends_with(".index.json") || base.ends_with("config.json") {
         return Role::Config;
     }
-    if matches!(stem, "readme" | "model_card" | "modelcard" | "changelog" | "citation" | "authors")
-        || matches!(ext.as_str(), "md" | "rst" | "pdf" | "html" | "cff" | "adoc")
+    if matches!(
+        stem,
+        "readme" | "model_card" | "modelcard" | "changelog" | "citation" | "authors"
+    ) || matches!(ext.as_str(), "md" | "rst" | "pdf" | "html" | "cff" | "adoc")
     {
         return Role::Documentation;
     }
-    if matches!(base.as_str(), "modules.json" | "config_sentence_transformers.json" | "params.json")
-        || matches!(ext.as_str(), "json" | "yaml" | "yml" | "toml" | "cfg" | "ini")
-    {
+    if matches!(
+        base.as_str(),
+        "modules.json" | "config_sentence_transformers.json" | "params.json"
+    ) || matches!(
+        ext.as_str(),
+        "json" | "yaml" | "yml" | "toml" | "cfg" | "ini"
+    ) {
         return Role::Config;
     }
     if WEIGHT_EXTS.contains(&ext.as_str()) {
@@ -174,7 +228,10 @@ mod tests {
     #[test]
     fn training_state_pickles_are_not_weights() {
         assert_eq!(classify("training_args.bin", Format::Pickle), Role::Other);
-        assert_eq!(classify("ckpt/optimizer.pt", Format::PytorchZip), Role::Other);
+        assert_eq!(
+            classify("ckpt/optimizer.pt", Format::PytorchZip),
+            Role::Other
+        );
     }
 
     #[test]

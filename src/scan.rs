@@ -6,7 +6,9 @@ use std::path::Path;
 use crate::error::Result;
 use crate::formats::sniff;
 use crate::hash::{self, FileHash, Progress, Sha256Digest};
-use crate::inventory::{FileRecord, Inventory, ModelInfo, ModelKindInfo, Totals, WalkInfo, INVENTORY_SCHEMA};
+use crate::inventory::{
+    FileRecord, Inventory, ModelInfo, ModelKindInfo, Totals, WalkInfo, INVENTORY_SCHEMA,
+};
 use crate::role::classify;
 use crate::walk::{self, ModelFiles, ModelKind, WalkOptions};
 
@@ -45,7 +47,11 @@ pub fn hash_model(
 ) -> Result<HashedModel> {
     let files = walk::walk(root, &opts.walk)?;
     on_walked(&files);
-    let jobs = if opts.jobs == 0 { hash::default_jobs() } else { opts.jobs };
+    let jobs = if opts.jobs == 0 {
+        hash::default_jobs()
+    } else {
+        opts.jobs
+    };
     let hashes = hash::hash_entries(&files.entries, jobs, progress)?;
     let root_digest = hash::root_digest(hashes.iter().map(|h| &h.sha256));
     Ok(HashedModel {

@@ -136,10 +136,13 @@ pub fn oms_path_cmp(a: &str, b: &str) -> Ordering {
 pub fn normalize_ignore_path(root: &Path, raw: &str) -> Result<String> {
     let p = Path::new(raw);
     let rel: PathBuf = if p.is_absolute() {
-        let canon_root = fs::canonicalize(root).map_err(|e| Error::io(root, "resolving model path", e))?;
+        let canon_root =
+            fs::canonicalize(root).map_err(|e| Error::io(root, "resolving model path", e))?;
         // Resolve the parent (the entry itself may not exist), then re-attach the last component.
         let resolved = match (p.parent(), p.file_name()) {
-            (Some(parent), Some(name)) => fs::canonicalize(parent).map(|d| d.join(name)).unwrap_or(p.to_path_buf()),
+            (Some(parent), Some(name)) => fs::canonicalize(parent)
+                .map(|d| d.join(name))
+                .unwrap_or(p.to_path_buf()),
             _ => p.to_path_buf(),
         };
         match resolved.strip_prefix(&canon_root) {
@@ -159,18 +162,24 @@ pub fn normalize_ignore_path(root: &Path, raw: &str) -> Result<String> {
         match c {
             Component::Normal(s) => match s.to_str() {
                 Some(s) => parts.push(s),
-                None => return Err(Error::Usage(format!("--ignore-paths {raw}: not valid UTF-8"))),
+                None => {
+                    return Err(Error::Usage(format!(
+                        "--ignore-paths {raw}: not valid UTF-8"
+                    )))
+                }
             },
             Component::CurDir => {}
             _ => {
                 return Err(Error::Usage(format!(
-                    "--ignore-paths {raw}: must be a path inside the model, relative to it (no '..')"
-                )))
+                "--ignore-paths {raw}: must be a path inside the model, relative to it (no '..')"
+            )))
             }
         }
     }
     if parts.is_empty() {
-        return Err(Error::Usage(format!("--ignore-paths {raw}: names the model itself")));
+        return Err(Error::Usage(format!(
+            "--ignore-paths {raw}: names the model itself"
+        )));
     }
     Ok(parts.join("/"))
 }
@@ -178,7 +187,10 @@ pub fn normalize_ignore_path(root: &Path, raw: &str) -> Result<String> {
 /// True when `name` equals an ignore entry or lies under one (component prefix).
 fn is_ignored(name: &str, ignores: &[String]) -> bool {
     ignores.iter().any(|ig| {
-        name == ig || (name.len() > ig.len() && name.starts_with(ig.as_str()) && name.as_bytes()[ig.len()] == b'/')
+        name == ig
+            || (name.len() > ig.len()
+                && name.starts_with(ig.as_str())
+                && name.as_bytes()[ig.len()] == b'/')
     })
 }
 
@@ -207,7 +219,9 @@ fn resolve_entry(path: &Path, lmeta: &Metadata, allow_symlinks: bool) -> Result<
     let ft = lmeta.file_type();
     if ft.is_symlink() {
         if !allow_symlinks {
-            return Err(Error::Symlink { path: path.to_path_buf() });
+            return Err(Error::Symlink {
+                path: path.to_path_buf(),
+            });
         }
         let target = fs::metadata(path).map_err(|e| Error::BrokenSymlink {
             path: path.to_path_buf(),
@@ -244,7 +258,11 @@ fn resolve_entry(path: &Path, lmeta: &Metadata, allow_symlinks: bool) -> Result<
 pub fn walk(root: &Path, opts: &WalkOptions) -> Result<ModelFiles> {
     let lmeta = match fs::symlink_metadata(root) {
         Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Error::NotFound { path: root.to_path_buf() }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(Error::NotFound {
+                path: root.to_path_buf(),
+            })
+        }
         Err(e) => return Err(Error::io(root, "reading metadata", e)),
     };
     let root_is_link = lmeta.file_type().is_symlink();
@@ -254,7 +272,9 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<ModelFiles> {
                 .file_name()
                 .ok_or_else(|| Error::Usage(format!("{}: not a file name", root.display())))?
                 .to_str()
-                .ok_or_else(|| Error::NonUtf8Name { path: root.to_path_buf() })?
+                .ok_or_else(|| Error::NonUtf8Name {
+                    path: root.to_path_buf(),
+                })?
                 .to_string();
             Ok(ModelFiles {
                 root: root.to_path_buf(),
@@ -286,7 +306,10 @@ fn walk_dir(root: &Path, opts: &WalkOptions) -> Result<ModelFiles> {
         });
     for item in walker {
         let entry = item.map_err(|e| {
-            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| root.to_path_buf());
             match e.into_io_error() {
                 Some(io) => Error::io(path, "reading directory", io),
                 None => Error::Usage(format!("{}: filesystem loop", path.display())),
@@ -311,7 +334,9 @@ fn walk_dir(root: &Path, opts: &WalkOptions) -> Result<ModelFiles> {
         }
     }
     if entries.is_empty() {
-        return Err(Error::EmptyModel { path: root.to_path_buf() });
+        return Err(Error::EmptyModel {
+            path: root.to_path_buf(),
+        });
     }
     entries.sort_by(|a, b| oms_path_cmp(&a.name, &b.name));
     Ok(ModelFiles {
@@ -326,10 +351,9 @@ fn relative_name(root: &Path, path: &Path) -> Result<String> {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut out = String::new();
     for c in rel.components() {
-        let s = c
-            .as_os_str()
-            .to_str()
-            .ok_or_else(|| Error::NonUtf8Name { path: path.to_path_buf() })?;
+        let s = c.as_os_str().to_str().ok_or_else(|| Error::NonUtf8Name {
+            path: path.to_path_buf(),
+        })?;
         if !out.is_empty() {
             out.push('/');
         }

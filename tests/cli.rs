@@ -17,7 +17,11 @@ fn aibom() -> Command {
 
 /// Run with a deadline, so a bug that blocks (e.g. on a fifo) fails the test instead of hanging CI.
 fn run(cmd: &mut Command) -> Output {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn aibom");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn aibom");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if child.try_wait().expect("wait").is_some() {
@@ -69,7 +73,11 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .into_iter()
         .map(|e| e.unwrap())
         .map(|e| {
-            let data = if e.file_type().is_file() { fs::read(e.path()).unwrap() } else { Vec::new() };
+            let data = if e.file_type().is_file() {
+                fs::read(e.path()).unwrap()
+            } else {
+                Vec::new()
+            };
             (e.path().to_path_buf(), data)
         })
         .collect();
@@ -86,12 +94,22 @@ fn digest_orders_names_component_wise_by_code_point() {
     let d = tmp();
     let m = d.path().join("model");
     // Written in an order unlike the OMS one; contents differ so any misordering changes the digest.
-    for (name, data) in [("é.txt", "6"), ("a.txt", "5"), ("a-b", "4"), ("a b", "3"), ("a/b", "2"), ("Z", "1")] {
+    for (name, data) in [
+        ("é.txt", "6"),
+        ("a.txt", "5"),
+        ("a-b", "4"),
+        ("a b", "3"),
+        ("a/b", "2"),
+        ("Z", "1"),
+    ] {
         write(&m, name, data.as_bytes());
     }
     let o = digest_of(&m, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), expected_root(&[b"1", b"2", b"3", b"4", b"5", b"6"]));
+    assert_eq!(
+        stdout(&o),
+        expected_root(&[b"1", b"2", b"3", b"4", b"5", b"6"])
+    );
 }
 
 #[test]
@@ -117,7 +135,10 @@ fn git_paths_are_ignored_at_the_root_only_unless_asked() {
     assert_eq!(stdout(&o), expected_root(&[b"x", b"w"]));
     let o = digest_of(&m, &["--no-ignore-git-paths"]);
     // ".git/HEAD" < ".gitattributes" < "sub/.gitignore" < "w"
-    assert_eq!(stdout(&o), expected_root(&[b"ref", b"*.bin lfs", b"x", b"w"]));
+    assert_eq!(
+        stdout(&o),
+        expected_root(&[b"ref", b"*.bin lfs", b"x", b"w"])
+    );
 }
 
 #[test]
@@ -148,7 +169,11 @@ fn nonexistent_path_exits_2_naming_it() {
     for sub in ["digest", "scan"] {
         let o = run(aibom().arg(sub).arg(&missing));
         assert_eq!(o.status.code(), Some(2), "{sub}");
-        assert!(stderr(&o).contains("no-such-model"), "{sub}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("no-such-model"),
+            "{sub}: {}",
+            stderr(&o)
+        );
         assert!(stdout(&o).is_empty());
     }
 }
@@ -196,18 +221,27 @@ fn symlink_is_an_error_unless_allowed_and_then_hashes_the_target() {
     let o = digest_of(&m, &[]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("symbolic link") && err.contains("--allow-symlinks"), "{err}");
+    assert!(
+        err.contains("symbolic link") && err.contains("--allow-symlinks"),
+        "{err}"
+    );
 
     let o = digest_of(&m, &["--allow-symlinks"]);
     assert!(o.status.success(), "{}", stderr(&o));
     // alias.bin < dir/inner < ext < real.bin; linkdir (a link to a directory) is not descended.
-    assert_eq!(stdout(&o), expected_root(&[b"weights", b"inner", b"outside", b"weights"]));
+    assert_eq!(
+        stdout(&o),
+        expected_root(&[b"weights", b"inner", b"outside", b"weights"])
+    );
 }
 
 #[test]
 fn dangling_symlink_and_symlink_loop_are_errors_naming_the_link() {
     for (name, make) in [
-        ("dangling", (|m: &Path| symlink("nowhere", m.join("dangling")).unwrap()) as fn(&Path)),
+        (
+            "dangling",
+            (|m: &Path| symlink("nowhere", m.join("dangling")).unwrap()) as fn(&Path),
+        ),
         ("loop1", |m: &Path| {
             symlink("loop2", m.join("loop1")).unwrap();
             symlink("loop1", m.join("loop2")).unwrap();
@@ -229,13 +263,18 @@ fn unreadable_file_exits_2_naming_it() {
     let m = d.path().join("m");
     write(&m, "ok", b"ok");
     write(&m, "secret.bin", b"no");
-    fs::set_permissions(&m.join("secret.bin"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(m.join("secret.bin"), fs::Permissions::from_mode(0o000)).unwrap();
     let mut cmd = aibom();
     if unsafe { libc::geteuid() } == 0 {
         // root reads anything: drop to nobody so the permission bits apply.
         fs::set_permissions(d.path(), fs::Permissions::from_mode(0o755)).unwrap();
         cmd = Command::new("setpriv");
-        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_aibom")]);
+        cmd.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_aibom"),
+        ]);
     }
     let o = run(cmd.arg("digest").arg(&m));
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -279,22 +318,35 @@ fn file_growing_during_the_scan_is_detected() {
     writer.join().unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let err = stderr(&o);
-    assert!(err.contains("growing.bin") && err.contains("changed"), "{err}");
+    assert!(
+        err.contains("growing.bin") && err.contains("changed"),
+        "{err}"
+    );
 }
 
 #[test]
 fn scan_writes_nothing_into_the_model_directory() {
     let d = tmp();
     let m = d.path().join("m");
-    write(&m, "model.safetensors", b"\x02\x00\x00\x00\x00\x00\x00\x00{}");
+    write(
+        &m,
+        "model.safetensors",
+        b"\x02\x00\x00\x00\x00\x00\x00\x00{}",
+    );
     write(&m, "config.json", b"{}");
     let before = snapshot(&m);
     let out = d.path().join("inv.json");
-    let o = run(aibom().arg("scan").arg(&m).args(["-o", &format!("json={}", out.display()), "-o", "table"]));
+    let o = run(aibom().arg("scan").arg(&m).args([
+        "-o",
+        &format!("json={}", out.display()),
+        "-o",
+        "table",
+    ]));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(snapshot(&m), before);
     assert!(stdout(&o).contains("model.safetensors"));
-    let inv: aibom::inventory::Inventory = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
+    let inv: aibom::inventory::Inventory =
+        serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
     assert_eq!(inv.files.len(), 2);
 }
 
@@ -306,10 +358,21 @@ fn output_written_inside_the_model_is_left_out_of_the_scan() {
     let inside = m.join("inventory.json");
     for _ in 0..2 {
         // The second run finds the first run's output in the directory and must still leave it out.
-        let o = run(aibom().arg("scan").arg(&m).args(["-q", "-o", &format!("json={}", inside.display())]));
+        let o = run(aibom().arg("scan").arg(&m).args([
+            "-q",
+            "-o",
+            &format!("json={}", inside.display()),
+        ]));
         assert!(o.status.success(), "{}", stderr(&o));
-        let inv: aibom::inventory::Inventory = serde_json::from_slice(&fs::read(&inside).unwrap()).unwrap();
-        assert_eq!(inv.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["w.bin"]);
+        let inv: aibom::inventory::Inventory =
+            serde_json::from_slice(&fs::read(&inside).unwrap()).unwrap();
+        assert_eq!(
+            inv.files
+                .iter()
+                .map(|f| f.path.as_str())
+                .collect::<Vec<_>>(),
+            ["w.bin"]
+        );
         assert_eq!(inv.model.digest + "\n", expected_root(&[b"w"]));
     }
 }
@@ -319,7 +382,11 @@ fn scan_output_is_deterministic_and_matches_digest() {
     let d = tmp();
     let m = d.path().join("m");
     for i in 0..50 {
-        write(&m, &format!("shard-{i:02}.bin"), format!("data {i}").as_bytes());
+        write(
+            &m,
+            &format!("shard-{i:02}.bin"),
+            format!("data {i}").as_bytes(),
+        );
     }
     let a = run(aibom().arg("scan").arg(&m).arg("-q"));
     let b = run(aibom().arg("scan").arg(&m).args(["-q", "-j", "1"]));
@@ -334,7 +401,10 @@ fn scan_output_is_deterministic_and_matches_digest() {
 fn two_outputs_to_stdout_are_a_usage_error() {
     let d = tmp();
     write(d.path(), "m/f", b"f");
-    let o = run(aibom().arg("scan").arg(d.path().join("m")).args(["-o", "json", "-o", "table"]));
+    let o = run(aibom()
+        .arg("scan")
+        .arg(d.path().join("m"))
+        .args(["-o", "json", "-o", "table"]));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("stdout"), "{}", stderr(&o));
 }
@@ -343,7 +413,10 @@ fn two_outputs_to_stdout_are_a_usage_error() {
 fn unknown_output_format_is_a_usage_error() {
     let d = tmp();
     write(d.path(), "m/f", b"f");
-    let o = run(aibom().arg("scan").arg(d.path().join("m")).args(["-o", "yaml"]));
+    let o = run(aibom()
+        .arg("scan")
+        .arg(d.path().join("m"))
+        .args(["-o", "yaml"]));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("yaml"), "{}", stderr(&o));
 }
@@ -354,8 +427,11 @@ fn bundled_example_model_scans_with_expected_roles() {
     let o = run(aibom().arg("scan").arg(&root).arg("-q"));
     assert!(o.status.success(), "{}", stderr(&o));
     let inv: aibom::inventory::Inventory = serde_json::from_slice(&o.stdout).unwrap();
-    let roles: Vec<(&str, &str, &str)> =
-        inv.files.iter().map(|f| (f.path.as_str(), f.role.as_str(), f.format.as_str())).collect();
+    let roles: Vec<(&str, &str, &str)> = inv
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.role.as_str(), f.format.as_str()))
+        .collect();
     assert_eq!(
         roles,
         [
@@ -370,6 +446,11 @@ fn bundled_example_model_scans_with_expected_roles() {
         ]
     );
     for f in &inv.files {
-        assert_eq!(f.sha256, hex::encode(sha(&fs::read(root.join(&f.path)).unwrap())), "{}", f.path);
+        assert_eq!(
+            f.sha256,
+            hex::encode(sha(&fs::read(root.join(&f.path)).unwrap())),
+            "{}",
+            f.path
+        );
     }
 }

@@ -5,7 +5,19 @@
 use serde::{Deserialize, Serialize};
 
 /// The format of a file, as far as its first bytes (and then its name) tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// safetensors: 8-byte little-endian header length, then a JSON header.
@@ -147,8 +159,13 @@ pub fn sniff(head: &[u8], size: u64, name: &str) -> Format {
     };
     match text {
         Some(t) if !t.contains('\0') => {
-            let first = t.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).chars().next();
-            if matches!(first, Some('{') | Some('[')) && matches!(ext.as_str(), "json" | "jsonld" | "") {
+            let first = t
+                .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+                .chars()
+                .next();
+            if matches!(first, Some('{') | Some('['))
+                && matches!(ext.as_str(), "json" | "jsonld" | "")
+            {
                 Format::Json
             } else {
                 Format::Text
@@ -161,7 +178,10 @@ pub fn sniff(head: &[u8], size: u64, name: &str) -> Format {
 /// An ONNX ModelProto starts with field 1 (`ir_version`, varint, 1..=15 today) followed by one of its
 /// other top-level fields (producer name/version, domain, model version, doc string, graph, opset).
 fn looks_like_onnx(head: &[u8]) -> bool {
-    head.len() >= 3 && head[0] == 0x08 && (1..=15).contains(&head[1]) && matches!(head[2], 0x12 | 0x1a | 0x22 | 0x28 | 0x32 | 0x3a | 0x42)
+    head.len() >= 3
+        && head[0] == 0x08
+        && (1..=15).contains(&head[1])
+        && matches!(head[2], 0x12 | 0x1a | 0x22 | 0x28 | 0x32 | 0x3a | 0x42)
 }
 
 #[cfg(test)]
@@ -177,14 +197,20 @@ mod tests {
     #[test]
     fn safetensors_is_recognised_by_header_whatever_the_name() {
         let h = st_head("{\"__metadata__\":{}}");
-        assert_eq!(sniff(&h, h.len() as u64, "weights.bin"), Format::Safetensors);
+        assert_eq!(
+            sniff(&h, h.len() as u64, "weights.bin"),
+            Format::Safetensors
+        );
     }
 
     #[test]
     fn safetensors_header_longer_than_file_is_not_safetensors() {
         let mut h = st_head("{}");
         h[..8].copy_from_slice(&1_000_000u64.to_le_bytes());
-        assert_ne!(sniff(&h, h.len() as u64, "x.safetensors"), Format::Safetensors);
+        assert_ne!(
+            sniff(&h, h.len() as u64, "x.safetensors"),
+            Format::Safetensors
+        );
     }
 
     #[test]
@@ -195,7 +221,10 @@ mod tests {
 
     #[test]
     fn zip_flavour_follows_extension() {
-        assert_eq!(sniff(b"PK\x03\x04rest", 8, "pytorch_model.bin"), Format::PytorchZip);
+        assert_eq!(
+            sniff(b"PK\x03\x04rest", 8, "pytorch_model.bin"),
+            Format::PytorchZip
+        );
         assert_eq!(sniff(b"PK\x03\x04rest", 8, "m.keras"), Format::Keras);
         assert_eq!(sniff(b"PK\x03\x04rest", 8, "x.npz"), Format::Npz);
         assert_eq!(sniff(b"PK\x03\x04rest", 8, "bundle.zip"), Format::Zip);
@@ -204,11 +233,20 @@ mod tests {
     #[test]
     fn other_magics() {
         assert_eq!(sniff(b"GGUF\x03\x00\x00\x00", 8, "m"), Format::Gguf);
-        assert_eq!(sniff(b"\x89HDF\r\n\x1a\nxx", 10, "tf_model.h5"), Format::Hdf5);
+        assert_eq!(
+            sniff(b"\x89HDF\r\n\x1a\nxx", 10, "tf_model.h5"),
+            Format::Hdf5
+        );
         assert_eq!(sniff(b"\x93NUMPY\x01\x00", 8, "a.npy"), Format::Npy);
-        assert_eq!(sniff(b"\x1c\x00\x00\x00TFL3", 8, "m.tflite"), Format::Tflite);
+        assert_eq!(
+            sniff(b"\x1c\x00\x00\x00TFL3", 8, "m.tflite"),
+            Format::Tflite
+        );
         assert_eq!(sniff(b"lmgg\x01\x00", 6, "old.bin"), Format::Ggml);
-        assert_eq!(sniff(b"\x08\x07\x12\x07pytorch", 11, "model.onnx"), Format::Onnx);
+        assert_eq!(
+            sniff(b"\x08\x07\x12\x07pytorch", 11, "model.onnx"),
+            Format::Onnx
+        );
     }
 
     #[test]

@@ -17,13 +17,15 @@ cd "${repo_root}"
 venv="${AIBOM_INTEROP_VENV:-target/interop-venv}"
 requirements="tests/interop/requirements.txt"
 
-if [[ ! -x "${venv}/bin/python" || ! -x "${venv}/bin/model_signing" ]]; then
-    echo "interop: creating venv at ${venv}" >&2
-    if [[ ! -x "${venv}/bin/python" ]]; then
-        python3 -m venv "${venv}"
-    fi
+# (Re)install when the venv is missing or the pinned requirements changed since it was made.
+stamp="${venv}/.aibom-requirements.sha256"
+want="$(sha256sum "${requirements}" | cut -d' ' -f1)"
+if [[ ! -x "${venv}/bin/python" || "$(cat "${stamp}" 2>/dev/null)" != "${want}" ]]; then
+    echo "interop: preparing venv at ${venv}" >&2
+    [[ -x "${venv}/bin/python" ]] || python3 -m venv "${venv}"
     "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check \
         -r "${requirements}"
+    echo "${want}" > "${stamp}"
 fi
 
 if [[ -n "${AIBOM_BIN:-}" ]]; then
@@ -39,7 +41,10 @@ if [[ ! -x "${aibom}" ]]; then
     exit 1
 fi
 
-exec "${venv}/bin/python" tests/interop/digest_interop.py \
+status=0
+"${venv}/bin/python" tests/interop/digest_interop.py \
     --aibom "${aibom}" \
     --model-signing "${venv}/bin/model_signing" \
-    "$@"
+    "$@" || status=1
+"${venv}/bin/python" tests/interop/inventory_schema.py --aibom "${aibom}" || status=1
+exit "${status}"

@@ -1,0 +1,18 @@
+//! The JSON Schema in schemas/ documents the inventory users parse; it must be exactly what the code's
+//! types generate. Regenerate with `AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema`.
+
+use std::path::Path;
+
+#[test]
+fn committed_inventory_schema_matches_the_types() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/inventory.schema.json");
+    let generated = aibom::inventory::json_schema();
+    if std::env::var_os("AIBOM_UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "schemas/inventory.schema.json is out of date; run AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema"
+    );
+}
