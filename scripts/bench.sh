@@ -10,6 +10,8 @@
 #   AIBOM_INTEROP_VENV        venv holding model_signing          (default: target/interop-venv;
 #                             created from tests/interop/requirements.txt if missing)
 #   BENCH_SKIP_MODEL_SIGNING  1 = do not run model_signing
+#   BENCH_QUIET_WAIT          before each timed run, wait up to this many seconds for the
+#                             machine to be idle (<10% busy)  (default: 60)
 #   PYTHON                    interpreter for the helper / venv creation (default: python3)
 #
 # Trees (generated once, reused while their file list and sizes match):
@@ -38,7 +40,7 @@ RUNS=${BENCH_RUNS:-3}
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer (got '$RUNS')"
 SKIP_MS=${BENCH_SKIP_MODEL_SIGNING:-0}
 
-for t in openssl sha256sum xargs find sort cut cat head date awk uname nproc "$PY"; do
+for t in openssl sha256sum xargs find sort cut cat head date awk uname nproc getconf "$PY"; do
     command -v "$t" >/dev/null 2>&1 || die "required tool '$t' not found"
 done
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) not found (apt-get install time)"
@@ -131,24 +133,48 @@ RESULTS=$WORK/results.tsv
 META=$WORK/meta.txt
 : >"$RESULTS"
 
+CLK_TCK=$(getconf CLK_TCK)
+QUIET_WAIT=${BENCH_QUIET_WAIT:-60}
+
+# Busy jiffies of the whole machine (user+nice+system+irq+softirq+steal).
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+# On a shared machine, wait (at most QUIET_WAIT s) until a 0.5 s sample shows the
+# machine below 10% busy, so other work (a cargo build, ...) does not skew a run.
+wait_quiet() {
+    local deadline=$((SECONDS + QUIET_WAIT)) b0 b1
+    while ((SECONDS < deadline)); do
+        b0=$(cpu_busy)
+        sleep 0.5
+        b1=$(cpu_busy)
+        (((b1 - b0) * 10 <= NPROC * CLK_TCK / 2)) && return 0
+    done
+    log "  machine still busy after ${QUIET_WAIT}s; measuring anyway"
+}
+
 # measure TREE TOOL RUN -- CMD...
-# Wall time: nanosecond clock around `/usr/bin/time -f '%e %M'` (its %e has only
-# 10 ms resolution); peak RSS: %M (KiB) of /usr/bin/time.
+# Wall time: nanosecond clock around `/usr/bin/time -f '%e %M %U %S'` (its %e has
+# only 10 ms resolution); peak RSS: %M (KiB). "foreign" = machine-wide busy CPU
+# seconds during the run minus the tool's own user+sys: other load that was running.
 measure() {
-    local tree=$1 tool=$2 run=$3 rc=0 t0 t1 wall rss
+    local tree=$1 tool=$2 run=$3 rc=0 t0 t1 b0 b1 wall rss foreign
     shift 4
     local tf=$WORK/$tree-$tool.time
+    wait_quiet
+    b0=$(cpu_busy)
     t0=$(date +%s%N)
-    /usr/bin/time -f '%e %M' -o "$tf" "$@" >"$WORK/$tree-$tool.stdout" 2>"$WORK/$tree-$tool.stderr" \
-        || rc=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" \
+        >"$WORK/$tree-$tool.stdout" 2>"$WORK/$tree-$tool.stderr" || rc=$?
     t1=$(date +%s%N)
+    b1=$(cpu_busy)
     wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", (b - a) / 1e9 }')
-    rss=$(tail -n 1 "$tf" | awk '{ print ($2 ~ /^[0-9]+$/) ? $2 : 0 }')
-    echo "$tree $tool $run $wall $rss $rc" >>"$RESULTS"
+    read -r rss foreign < <(tail -n 1 "$tf" | awk -v d="$((b1 - b0))" -v hz="$CLK_TCK" \
+        '{ r = ($2 ~ /^[0-9]+$/) ? $2 : 0; printf "%d %.3f\n", r, d / hz - ($3 + $4) }')
+    echo "$tree $tool $run $wall $rss $rc $foreign" >>"$RESULTS"
     if [[ $rc -ne 0 ]]; then
         log "  $tool run $run FAILED (rc=$rc); stderr: $WORK/$tree-$tool.stderr"
     else
-        log "  $tool run $run: ${wall} s, ${rss} KiB"
+        log "  $tool run $run: ${wall} s, ${rss} KiB, foreign CPU ${foreign} s"
     fi
 }
 
