@@ -3,11 +3,15 @@
 //! (`report`) and output files (`output`) — and never prints; the `aibom` binary is a thin CLI over it.
 //! See docs/ARCHITECTURE.md for the module map and data flow.
 
+pub mod bom;
+pub mod completeness;
 pub mod error;
+pub mod facts;
 pub mod formats;
 pub mod hash;
 pub mod inventory;
 pub mod output;
+pub mod provenance;
 pub mod report;
 pub mod role;
 pub mod scan;

@@ -1,0 +1,197 @@
+//! Model facts: what aibom concluded about a model after reading its files — identity, technical
+//! parameters, lineage (base models, datasets), code dependencies, licences, model-card content,
+//! provenance and findings. `analyze` fills it from the parsers; `bom` renders it. Missing is missing:
+//! every field is optional or empty unless a file said so, and nothing here is ever guessed.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Everything aibom learned about one model.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ModelFacts {
+    /// Display name: the card's model-index name, else the card title, else the directory name.
+    pub name: String,
+    /// Hugging Face repository id (`org/name`) when a file or the cache layout says so.
+    pub repo_id: Option<String>,
+    /// Revision (commit) of the files, when known.
+    pub revision: Option<String>,
+    /// One-paragraph description from the model card.
+    pub description: Option<String>,
+    /// Task (`pipeline_tag`).
+    pub task: Option<String>,
+    pub library_name: Option<String>,
+    /// Architecture family (`model_type`, GGUF `general.architecture`).
+    pub architecture_family: Option<String>,
+    /// Concrete architecture (`architectures[0]`).
+    pub architecture: Option<String>,
+    pub languages: Vec<String>,
+    pub tags: Vec<String>,
+    /// Exact parameter count summed over the weight files that were read (one format only, so a model
+    /// shipped as both safetensors and GGUF is not counted twice).
+    pub parameters: Option<u64>,
+    /// Parameters per dtype.
+    pub dtypes: BTreeMap<String, u64>,
+    /// Quantization methods / types.
+    pub quantization: Vec<String>,
+    /// Formats of the weight files.
+    pub weight_formats: Vec<String>,
+    pub context_length: Option<u64>,
+    /// True when a chat template ships with the model.
+    pub chat_template: bool,
+    pub base_models: Vec<BaseModel>,
+    pub datasets: Vec<DatasetFact>,
+    pub libraries: Vec<Library>,
+    pub licenses: ModelLicenses,
+    pub card: CardFacts,
+    pub provenance: Provenance,
+    pub findings: Vec<Finding>,
+    /// Per file (by inventory path): extra properties and licences for its BOM component.
+    pub files: BTreeMap<String, FileFacts>,
+}
+
+/// A model this one derives from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BaseModel {
+    /// `org/name` on the Hub, or the name as declared.
+    pub id: String,
+    /// `finetune`, `adapter`, `quantized`, `merge` when declared.
+    pub relation: Option<String>,
+    pub revision: Option<String>,
+    /// Files that declared it.
+    pub sources: Vec<String>,
+}
+
+/// A dataset used to train or evaluate the model.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DatasetFact {
+    pub name: String,
+    /// Hub dataset id when the name is one (`org/name` or a canonical id from the card).
+    pub hub_id: Option<String>,
+    pub description: Option<String>,
+    pub url: Option<String>,
+    pub licenses: Vec<LicenseEntry>,
+    pub creators: Vec<String>,
+    pub published: Option<String>,
+    /// Local files of this dataset (inventory paths).
+    pub files: Vec<String>,
+    pub derived_from: Vec<String>,
+    pub sensitive: Vec<String>,
+    /// Files that mention it.
+    pub sources: Vec<String>,
+}
+
+/// A code dependency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Library {
+    pub name: String,
+    pub version: Option<String>,
+    pub purl: String,
+    /// Files that declare it.
+    pub sources: Vec<String>,
+}
+
+/// A licence ready for CycloneDX: the licence choice object and a short display form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LicenseEntry {
+    /// A CycloneDX `licenses[]` entry (`{"license": {...}}` or `{"expression": ...}`).
+    pub choice: serde_json::Value,
+    /// `Apache-2.0`, `LicenseRef-aibom-llama3.1`, ...
+    pub display: String,
+}
+
+/// The model's licences and how sure we are.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ModelLicenses {
+    /// The licence every model-level source agrees on (empty when none or in conflict).
+    pub concluded: Vec<LicenseEntry>,
+    /// Every distinct model-level licence declared anywhere.
+    pub declared: Vec<LicenseEntry>,
+    pub conflicts: Vec<String>,
+    pub use_restricted: bool,
+    pub restrictions: Vec<String>,
+    /// One line per statement: `path (sha256 …) source: value -> resolution`.
+    pub evidence: Vec<String>,
+}
+
+/// What the model card says, section by section (None = absent or template placeholder).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CardFacts {
+    pub present: bool,
+    pub intended_uses: Option<String>,
+    pub out_of_scope_uses: Option<String>,
+    pub limitations: Option<String>,
+    pub bias_risks: Option<String>,
+    pub recommendations: Option<String>,
+    pub training_data: Option<String>,
+    pub training_procedure: Option<String>,
+    pub evaluation: Option<String>,
+    pub metrics: Vec<Metric>,
+    pub co2_grams: Option<f64>,
+    /// Other CO2 details (`source`, `training_type`, `geographical_location`, `hardware_used`).
+    pub co2_details: BTreeMap<String, String>,
+    /// Sections left as template placeholders.
+    pub placeholders: Vec<String>,
+}
+
+/// One evaluation result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metric {
+    pub metric_type: String,
+    pub value: String,
+    /// Task and dataset the value was measured on.
+    pub slice: Option<String>,
+}
+
+/// Where the files came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    pub git_origin: Option<String>,
+    pub git_commit: Option<String>,
+    pub git_ref: Option<String>,
+    pub hf_repo: Option<String>,
+    pub hf_revision: Option<String>,
+    /// How the Hugging Face facts were found: `hf-cache`, `hf-local-dir` or `git-origin`.
+    pub hf_source: Option<String>,
+}
+
+/// Severity of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// Something a reviewer should know, with a stable code users can allow or deny.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    /// The file it is about (inventory path), when it is about one.
+    pub path: Option<String>,
+    pub message: String,
+    pub offset: Option<u64>,
+}
+
+/// Extra BOM content for one file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileFacts {
+    pub properties: Vec<(String, String)>,
+    pub licenses: Vec<LicenseEntry>,
+}
