@@ -36,21 +36,91 @@ impl Completeness {
 pub fn assess(f: &ModelFacts) -> Completeness {
     let c = &f.card;
     let items = vec![
-        item("licence", 15, !f.licenses.concluded.is_empty(), "a licence all sources agree on (card `license`, LICENSE file, weight metadata)"),
-        item("datasets", 10, !f.datasets.is_empty(), "training datasets listed (card `datasets`, Croissant manifest, GGUF general.datasets)"),
-        item("source", 8, f.repo_id.is_some() && f.revision.is_some(), "repository id and revision (Hugging Face cache, local_dir metadata or git origin)"),
-        item("intended-uses", 8, c.intended_uses.is_some(), "card section on intended / direct uses"),
-        item("training-data", 8, c.training_data.is_some(), "card section describing the training data"),
-        item("limitations", 7, c.limitations.is_some() || c.out_of_scope_uses.is_some(), "card section on limitations or out-of-scope use"),
-        item("bias-risks", 7, c.bias_risks.is_some(), "card section on bias, risks and limitations"),
-        item("evaluation", 7, !c.metrics.is_empty(), "evaluation results (card `model-index`)"),
-        item("description", 5, f.description.is_some(), "a model description in the card"),
-        item("training-procedure", 5, c.training_procedure.is_some(), "card section on the training procedure"),
+        item(
+            "licence",
+            15,
+            !f.licenses.concluded.is_empty(),
+            "a licence all sources agree on (card `license`, LICENSE file, weight metadata)",
+        ),
+        item(
+            "datasets",
+            10,
+            !f.datasets.is_empty(),
+            "training datasets listed (card `datasets`, Croissant manifest, GGUF general.datasets)",
+        ),
+        item(
+            "source",
+            8,
+            f.repo_id.is_some() && f.revision.is_some(),
+            "repository id and revision (Hugging Face cache, local_dir metadata or git origin)",
+        ),
+        item(
+            "intended-uses",
+            8,
+            c.intended_uses.is_some(),
+            "card section on intended / direct uses",
+        ),
+        item(
+            "training-data",
+            8,
+            c.training_data.is_some(),
+            "card section describing the training data",
+        ),
+        item(
+            "limitations",
+            7,
+            c.limitations.is_some() || c.out_of_scope_uses.is_some(),
+            "card section on limitations or out-of-scope use",
+        ),
+        item(
+            "bias-risks",
+            7,
+            c.bias_risks.is_some(),
+            "card section on bias, risks and limitations",
+        ),
+        item(
+            "evaluation",
+            7,
+            !c.metrics.is_empty(),
+            "evaluation results (card `model-index`)",
+        ),
+        item(
+            "description",
+            5,
+            f.description.is_some(),
+            "a model description in the card",
+        ),
+        item(
+            "training-procedure",
+            5,
+            c.training_procedure.is_some(),
+            "card section on the training procedure",
+        ),
         item("task", 4, f.task.is_some(), "the task (`pipeline_tag`)"),
-        item("architecture", 4, f.architecture.is_some() || f.architecture_family.is_some(), "architecture (config.json `model_type`/`architectures`, GGUF general.architecture)"),
-        item("parameters", 4, f.parameters.is_some(), "weights in a format whose header gives the parameter count (safetensors, GGUF, ONNX)"),
-        item("environmental", 4, c.co2_grams.is_some(), "training emissions (card `co2_eq_emissions`)"),
-        item("software", 4, f.library_name.is_some() || !f.libraries.is_empty(), "the library to run it (`library_name`) or pinned code dependencies"),
+        item(
+            "architecture",
+            4,
+            f.architecture.is_some() || f.architecture_family.is_some(),
+            "architecture (config.json `model_type`/`architectures`, GGUF general.architecture)",
+        ),
+        item(
+            "parameters",
+            4,
+            f.parameters.is_some(),
+            "weights in a format whose header gives the parameter count (safetensors, GGUF, ONNX)",
+        ),
+        item(
+            "environmental",
+            4,
+            c.co2_grams.is_some(),
+            "training emissions (card `co2_eq_emissions`)",
+        ),
+        item(
+            "software",
+            4,
+            f.library_name.is_some() || !f.libraries.is_empty(),
+            "the library to run it (`library_name`) or pinned code dependencies",
+        ),
     ];
     let score = items.iter().filter(|i| i.present).map(|i| i.weight).sum();
     Completeness { score, items }

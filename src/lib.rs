@@ -3,6 +3,7 @@
 //! (`report`) and output files (`output`) — and never prints; the `aibom` binary is a thin CLI over it.
 //! See docs/ARCHITECTURE.md for the module map and data flow.
 
+pub mod analyze;
 pub mod bom;
 pub mod completeness;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod provenance;
 pub mod report;
 pub mod role;
 pub mod scan;
+pub mod timestamp;
 pub mod walk;
 
 pub use error::{Error, Result};

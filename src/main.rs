@@ -9,18 +9,20 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 
+use aibom::analyze;
 use aibom::hash::{NoProgress, Progress};
 use aibom::output::{self, OutputSpec};
-use aibom::report::{self, human_bytes};
+use aibom::report::{self, human_bytes, ScanReport};
 use aibom::scan::{self, HashedModel, ScanOptions};
+use aibom::timestamp;
 use aibom::walk::{normalize_ignore_path, ModelFiles, WalkOptions};
 use aibom::Error;
 
 const EXAMPLES: &str = "\
 Examples:
-  aibom scan ./my-model                         inventory as JSON on stdout
-  aibom scan ./my-model -o table                human-readable table
-  aibom scan ./my-model -o json=inv.json -o table
+  aibom scan ./my-model                         CycloneDX 1.6 ML-BOM on stdout
+  aibom scan ./my-model -o table                files, licences, lineage, completeness
+  aibom scan ./my-model -o cyclonedx-json@1.7=bom.json -o json=inventory.json -o table
   aibom digest ./my-model                       OMS root digest (sha256:...), as model_signing signs it
   aibom digest ./my-model --ignore-paths runs --allow-symlinks
 
@@ -89,14 +91,19 @@ struct ScanArgs {
     path: PathBuf,
     #[command(flatten)]
     walk: WalkArgs,
-    /// Output as FORMAT (json, table), to stdout or to PATH with FORMAT=PATH. Repeatable.
+    /// Output as FORMAT to stdout, or to PATH with FORMAT=PATH; repeatable. FORMAT: cyclonedx-json
+    /// (CycloneDX 1.6), cyclonedx-json@1.5, cyclonedx-json@1.7, json (file inventory), table.
     #[arg(
         short = 'o',
         long = "output",
         value_name = "FORMAT[=PATH]",
-        default_value = "json"
+        default_value = "cyclonedx-json"
     )]
     outputs: Vec<OutputSpec>,
+    /// BOM timestamp: RFC 3339 UTC (2024-05-01T12:00:00Z), seconds since the epoch, or `now`. Default:
+    /// $SOURCE_DATE_EPOCH if set, else no timestamp (identical input gives identical bytes).
+    #[arg(long, value_name = "WHEN")]
+    timestamp: Option<String>,
 }
 
 #[derive(Args)]
@@ -185,8 +192,14 @@ fn run_scan(args: &ScanArgs, g: &GlobalArgs) -> Result<ExitCode, Error> {
     let model = hash_with_progress(&args.path, &opts, g.quiet)?;
     let elapsed = started.elapsed();
     let inv = scan::inventory(&model, &opts.walk);
+    let analysis = analyze::analyze(&model, &inv);
+    let rep = ScanReport {
+        inventory: &inv,
+        analysis: &analysis,
+        timestamp: bom_timestamp(args.timestamp.as_deref())?,
+    };
     for o in &args.outputs {
-        let text = report::render_inventory(&inv, o.format);
+        let text = report::render(&rep, o.format);
         match &o.path {
             Some(p) => output::write_atomic(p, text.as_bytes())?,
             None => write_stdout(text.as_bytes())?,
@@ -201,11 +214,39 @@ fn run_scan(args: &ScanArgs, g: &GlobalArgs) -> Result<ExitCode, Error> {
             elapsed.as_secs_f64(),
             inv.model.digest
         );
+        let c = &analysis.completeness;
+        let missing = c.missing();
+        eprintln!(
+            "aibom: completeness {}/100{}; {} finding(s)",
+            c.score,
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!(" (missing: {})", missing.join(", "))
+            },
+            analysis.facts.findings.len()
+        );
         if g.verbose {
             eprintln!("aibom: roles: {}", report::role_summary(&inv));
+            eprint!("{}", report::analysis_summary(&analysis));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The BOM timestamp from `--timestamp`, else `SOURCE_DATE_EPOCH`, else none.
+fn bom_timestamp(flag: Option<&str>) -> Result<Option<String>, Error> {
+    match flag {
+        Some(v) => timestamp::parse(v)
+            .map(Some)
+            .map_err(|e| Error::Usage(format!("--timestamp {v}: {e}"))),
+        None => match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) if !v.is_empty() => timestamp::parse(&v)
+                .map(Some)
+                .map_err(|e| Error::Usage(format!("SOURCE_DATE_EPOCH={v}: {e}"))),
+            _ => Ok(None),
+        },
+    }
 }
 
 fn run_digest(args: &DigestArgs, g: &GlobalArgs) -> Result<ExitCode, Error> {

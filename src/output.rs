@@ -6,11 +6,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use crate::bom::SpecVersion;
 use crate::error::{Error, Result};
 
 /// A report format `aibom scan` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
+    /// CycloneDX ML-BOM, JSON, in the given spec version.
+    CycloneDxJson(SpecVersion),
     /// The inventory as JSON (see `schemas/inventory.schema.json`).
     Json,
     /// A human-readable table.
@@ -18,7 +21,7 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
-    pub const NAMES: &'static str = "json, table";
+    pub const NAMES: &'static str = "cyclonedx-json[@1.5|@1.6|@1.7], json, table";
 }
 
 /// One `-o FORMAT[=PATH]`: a format, written to `path` or to stdout when there is none.
@@ -37,12 +40,18 @@ impl FromStr for OutputSpec {
             Some((f, p)) => (f, Some(PathBuf::from(p))),
             None => (s, None),
         };
-        let format = match fmt {
-            "json" => ReportFormat::Json,
-            "table" => ReportFormat::Table,
-            other => {
+        let format = match fmt.split_once('@') {
+            Some(("cyclonedx-json", v)) => {
+                ReportFormat::CycloneDxJson(SpecVersion::parse(v).ok_or_else(|| {
+                    format!("unsupported CycloneDX version '{v}' (expected 1.5, 1.6 or 1.7)")
+                })?)
+            }
+            None if fmt == "cyclonedx-json" => ReportFormat::CycloneDxJson(SpecVersion::V1_6),
+            None if fmt == "json" => ReportFormat::Json,
+            None if fmt == "table" => ReportFormat::Table,
+            _ => {
                 return Err(format!(
-                    "unknown output format '{other}' (expected one of: {})",
+                    "unknown output format '{fmt}' (expected one of: {})",
                     ReportFormat::NAMES
                 ))
             }
@@ -120,6 +129,18 @@ mod tests {
         assert_eq!(o.path.as_deref(), Some(Path::new("out/t.txt")));
         assert!("json=".parse::<OutputSpec>().is_err());
         assert!("yaml".parse::<OutputSpec>().is_err());
+        assert_eq!(
+            "cyclonedx-json@1.7=b.json"
+                .parse::<OutputSpec>()
+                .unwrap()
+                .format,
+            ReportFormat::CycloneDxJson(SpecVersion::V1_7)
+        );
+        assert_eq!(
+            "cyclonedx-json".parse::<OutputSpec>().unwrap().format,
+            ReportFormat::CycloneDxJson(SpecVersion::V1_6)
+        );
+        assert!("cyclonedx-json@1.4".parse::<OutputSpec>().is_err());
     }
 
     #[test]

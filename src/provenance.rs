@@ -215,14 +215,26 @@ mod tests {
             strip_credentials("https://user:hf_token@huggingface.co/org/m"),
             "https://huggingface.co/org/m"
         );
-        assert_eq!(strip_credentials("git@github.com:org/m.git"), "git@github.com:org/m.git");
+        assert_eq!(
+            strip_credentials("git@github.com:org/m.git"),
+            "git@github.com:org/m.git"
+        );
     }
 
     #[test]
     fn hub_urls_give_model_repo_ids() {
-        assert_eq!(hf_repo_from_url("https://huggingface.co/org/m.git").as_deref(), Some("org/m"));
-        assert_eq!(hf_repo_from_url("https://huggingface.co/gpt2").as_deref(), Some("gpt2"));
-        assert_eq!(hf_repo_from_url("https://huggingface.co/datasets/org/d"), None);
+        assert_eq!(
+            hf_repo_from_url("https://huggingface.co/org/m.git").as_deref(),
+            Some("org/m")
+        );
+        assert_eq!(
+            hf_repo_from_url("https://huggingface.co/gpt2").as_deref(),
+            Some("gpt2")
+        );
+        assert_eq!(
+            hf_repo_from_url("https://huggingface.co/datasets/org/d"),
+            None
+        );
         assert_eq!(hf_repo_from_url("https://github.com/org/m"), None);
     }
 
@@ -252,7 +264,10 @@ mod tests {
         let p = detect(d.path());
         assert_eq!(p.git_commit.as_deref(), Some(C1));
         assert_eq!(p.git_ref.as_deref(), Some("refs/heads/main"));
-        assert_eq!(p.git_origin.as_deref(), Some("https://huggingface.co/acme/m"));
+        assert_eq!(
+            p.git_origin.as_deref(),
+            Some("https://huggingface.co/acme/m")
+        );
         assert_eq!(p.hf_repo.as_deref(), Some("acme/m"));
         assert_eq!(p.hf_source.as_deref(), Some("git-origin"));
     }
@@ -263,10 +278,18 @@ mod tests {
         let g = d.path().join(".git");
         fs::create_dir_all(&g).unwrap();
         fs::write(g.join("HEAD"), "ref: refs/heads/main\n").unwrap();
-        fs::write(g.join("packed-refs"), format!("# pack-refs\n{C1} refs/heads/main\n")).unwrap();
+        fs::write(
+            g.join("packed-refs"),
+            format!("# pack-refs\n{C1} refs/heads/main\n"),
+        )
+        .unwrap();
         let meta = d.path().join(".cache/huggingface/download");
         fs::create_dir_all(&meta).unwrap();
-        fs::write(meta.join("config.json.metadata"), format!("{C1}\n\"etag\"\n1700000000.0\n")).unwrap();
+        fs::write(
+            meta.join("config.json.metadata"),
+            format!("{C1}\n\"etag\"\n1700000000.0\n"),
+        )
+        .unwrap();
         let p = detect(d.path());
         assert_eq!(p.git_commit.as_deref(), Some(C1));
         assert_eq!(p.hf_revision.as_deref(), Some(C1));

@@ -1,21 +1,138 @@
-//! Rendering: turns library results (the inventory for now) into the bytes of each report format. The
-//! library renders; only the CLI decides where the bytes go.
+//! Rendering: turns scan results (inventory, analysis) into the bytes of each report format — the
+//! CycloneDX BOM, the inventory JSON, the human table and the one-line summary. The library renders;
+//! only the CLI decides where the bytes go.
 
+use crate::analyze::Analysis;
+use crate::bom::{self, BomOptions};
 use crate::inventory::Inventory;
 use crate::output::ReportFormat;
 use crate::role::Role;
 
-/// Render `inv` in `format`. JSON is pretty-printed with a trailing newline; identical inventories give
-/// identical bytes.
-pub fn render_inventory(inv: &Inventory, format: ReportFormat) -> String {
+/// Everything a scan produced, ready to render.
+pub struct ScanReport<'a> {
+    pub inventory: &'a Inventory,
+    pub analysis: &'a Analysis,
+    /// `metadata.timestamp` for BOMs (RFC 3339), if any.
+    pub timestamp: Option<String>,
+}
+
+/// Render a scan in `format`. Identical inputs give identical bytes.
+pub fn render(r: &ScanReport, format: ReportFormat) -> String {
     match format {
-        ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(inv).expect("inventory serialises");
-            s.push('\n');
-            s
+        ReportFormat::CycloneDxJson(spec) => {
+            let opts = BomOptions {
+                spec,
+                timestamp: r.timestamp.clone(),
+            };
+            bom::render(&bom::build(
+                r.inventory,
+                &r.analysis.facts,
+                &r.analysis.completeness,
+                &opts,
+            ))
         }
-        ReportFormat::Table => inventory_table(inv),
+        ReportFormat::Json => render_inventory(r.inventory),
+        ReportFormat::Table => {
+            let mut t = inventory_table(r.inventory);
+            t.push_str(&analysis_summary(r.analysis));
+            t
+        }
     }
+}
+
+/// The inventory as pretty JSON with a trailing newline.
+pub fn render_inventory(inv: &Inventory) -> String {
+    let mut s = serde_json::to_string_pretty(inv).expect("inventory serialises");
+    s.push('\n');
+    s
+}
+
+/// The human summary of an analysis (appended to the table).
+pub fn analysis_summary(a: &Analysis) -> String {
+    let f = &a.facts;
+    let mut out = String::new();
+    let mut line = |k: &str, v: String| {
+        if !v.is_empty() {
+            out.push_str(&format!("{k:<12}{v}\n"));
+        }
+    };
+    let arch = [f.architecture_family.clone(), f.architecture.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" / ");
+    line("arch", arch);
+    line("task", f.task.clone().unwrap_or_default());
+    line(
+        "parameters",
+        f.parameters.map(|p| p.to_string()).unwrap_or_default(),
+    );
+    let lic = &f.licenses;
+    let shown: Vec<&str> = if lic.concluded.is_empty() {
+        &lic.declared
+    } else {
+        &lic.concluded
+    }
+    .iter()
+    .map(|e| e.display.as_str())
+    .collect();
+    let mut l = if shown.is_empty() {
+        "none found".to_string()
+    } else {
+        shown.join(", ")
+    };
+    if lic.use_restricted {
+        l.push_str(" (use-restricted)");
+    }
+    if !lic.conflicts.is_empty() {
+        l.push_str(&format!(" — {} conflict(s)", lic.conflicts.len()));
+    }
+    line("licence", l);
+    line(
+        "base model",
+        f.base_models
+            .iter()
+            .map(|b| b.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    line(
+        "datasets",
+        f.datasets
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    line("revision", f.revision.clone().unwrap_or_default());
+    let missing = a.completeness.missing();
+    line(
+        "complete",
+        if missing.is_empty() {
+            format!("{}/100", a.completeness.score)
+        } else {
+            format!(
+                "{}/100, missing: {}",
+                a.completeness.score,
+                missing.join(", ")
+            )
+        },
+    );
+    line("findings", f.findings.len().to_string());
+    for finding in &f.findings {
+        out.push_str(&format!(
+            "  {} [{}] {}{}\n",
+            finding.code,
+            finding.severity.as_str(),
+            finding
+                .path
+                .as_deref()
+                .map(|p| format!("{p}: "))
+                .unwrap_or_default(),
+            finding.message
+        ));
+    }
+    out
 }
 
 /// Bytes in binary units with one decimal (`512.0 MiB`), exact below 1 KiB.

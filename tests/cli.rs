@@ -388,8 +388,11 @@ fn scan_output_is_deterministic_and_matches_digest() {
             format!("data {i}").as_bytes(),
         );
     }
-    let a = run(aibom().arg("scan").arg(&m).arg("-q"));
-    let b = run(aibom().arg("scan").arg(&m).args(["-q", "-j", "1"]));
+    let a = run(aibom().arg("scan").arg(&m).args(["-q", "-o", "json"]));
+    let b = run(aibom()
+        .arg("scan")
+        .arg(&m)
+        .args(["-q", "-o", "json", "-j", "1"]));
     assert!(a.status.success());
     assert_eq!(a.stdout, b.stdout);
     let inv: aibom::inventory::Inventory = serde_json::from_slice(&a.stdout).unwrap();
@@ -424,7 +427,7 @@ fn unknown_output_format_is_a_usage_error() {
 #[test]
 fn bundled_example_model_scans_with_expected_roles() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tiny-model");
-    let o = run(aibom().arg("scan").arg(&root).arg("-q"));
+    let o = run(aibom().arg("scan").arg(&root).args(["-q", "-o", "json"]));
     assert!(o.status.success(), "{}", stderr(&o));
     let inv: aibom::inventory::Inventory = serde_json::from_slice(&o.stdout).unwrap();
     let roles: Vec<(&str, &str, &str)> = inv

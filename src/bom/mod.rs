@@ -35,9 +35,9 @@ use crate::completeness::Completeness;
 use crate::facts::{DatasetFact, LicenseEntry, ModelFacts};
 use crate::inventory::Inventory;
 use ml::{
-    ComponentData, Considerations, DataContents, DataGovernance, DatasetRef, EnvironmentalConsiderations,
-    EthicalConsideration, GovernanceParty, ModelCard, ModelParameters, Organization, PerformanceMetric,
-    Property, QuantitativeAnalysis,
+    ComponentData, Considerations, DataContents, DataGovernance, DatasetRef,
+    EnvironmentalConsiderations, EthicalConsideration, GovernanceParty, ModelCard, ModelParameters,
+    Organization, PerformanceMetric, Property, QuantitativeAnalysis,
 };
 
 /// The CycloneDX version to write.
@@ -156,7 +156,12 @@ fn dataset_refs(datasets: &[DatasetFact]) -> Vec<String> {
 }
 
 /// Build the BOM as JSON.
-pub fn build(inv: &Inventory, facts: &ModelFacts, completeness: &Completeness, opts: &BomOptions) -> Value {
+pub fn build(
+    inv: &Inventory,
+    facts: &ModelFacts,
+    completeness: &Completeness,
+    opts: &BomOptions,
+) -> Value {
     let ds_refs = dataset_refs(&facts.datasets);
     let bom = skeleton(inv, facts, completeness, &ds_refs);
     let mut v = bom_json_v15(bom);
@@ -188,7 +193,14 @@ fn uuid_from_digest(d: &[u8]) -> String {
     b[6] = (b[6] & 0x0f) | 0x80;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 fn skeleton(
@@ -197,7 +209,12 @@ fn skeleton(
     completeness: &Completeness,
     ds_refs: &[String],
 ) -> Bom {
-    let mut model = Component::new(Classification::MachineLearningModel, &facts.name, "", Some(MODEL_REF.into()));
+    let mut model = Component::new(
+        Classification::MachineLearningModel,
+        &facts.name,
+        "",
+        Some(MODEL_REF.into()),
+    );
     model.version = facts.revision.as_deref().map(NormalizedString::new);
     model.description = facts.description.as_deref().map(NormalizedString::new);
     if let Some(repo) = &facts.repo_id {
@@ -268,10 +285,19 @@ fn skeleton(
         if let Some(extra) = facts.files.get(&f.path) {
             props.extend(extra.properties.iter().map(|(k, v)| prop(k, v)));
         }
-        for finding in facts.findings.iter().filter(|x| x.path.as_deref() == Some(&f.path)) {
+        for finding in facts
+            .findings
+            .iter()
+            .filter(|x| x.path.as_deref() == Some(&f.path))
+        {
             props.push(prop(
                 "aibom:finding",
-                format!("{} [{}]: {}", finding.code, finding.severity.as_str(), finding.message),
+                format!(
+                    "{} [{}]: {}",
+                    finding.code,
+                    finding.severity.as_str(),
+                    finding.message
+                ),
             ));
         }
         c.properties = Some(Properties(props));
@@ -296,16 +322,27 @@ fn skeleton(
         components.push(c);
     }
     for l in &facts.libraries {
-        let mut c = Component::new(Classification::Library, &l.name, "", Some(format!("library:{}", l.purl)));
+        let mut c = Component::new(
+            Classification::Library,
+            &l.name,
+            "",
+            Some(format!("library:{}", l.purl)),
+        );
         c.version = l.version.as_deref().map(NormalizedString::new);
         c.purl = Purl::from_str(&l.purl).ok();
-        c.properties = Some(Properties(vec![prop("aibom:declared-in", l.sources.join(", "))]));
+        c.properties = Some(Properties(vec![prop(
+            "aibom:declared-in",
+            l.sources.join(", "),
+        )]));
         components.push(c);
     }
 
     let mut deps = vec![Dependency {
         dependency_ref: MODEL_REF.to_string(),
-        dependencies: components.iter().filter_map(|c| c.bom_ref.clone()).collect(),
+        dependencies: components
+            .iter()
+            .filter_map(|c| c.bom_ref.clone())
+            .collect(),
     }];
     for (d, r) in facts.datasets.iter().zip(ds_refs) {
         deps.push(Dependency {
@@ -315,7 +352,12 @@ fn skeleton(
     }
 
     let tool = {
-        let mut t = Component::new(Classification::Application, "aibom", env!("CARGO_PKG_VERSION"), None);
+        let mut t = Component::new(
+            Classification::Application,
+            "aibom",
+            env!("CARGO_PKG_VERSION"),
+            None,
+        );
         t.description = Some(NormalizedString::new("AI supply-chain attestation"));
         t
     };
@@ -351,7 +393,11 @@ fn skeleton(
 }
 
 /// Model facts that CycloneDX has no field for, as `aibom:` properties.
-fn model_properties(inv: &Inventory, facts: &ModelFacts, completeness: &Completeness) -> Vec<CrateProperty> {
+fn model_properties(
+    inv: &Inventory,
+    facts: &ModelFacts,
+    completeness: &Completeness,
+) -> Vec<CrateProperty> {
     let mut p = vec![prop("aibom:oms-root-digest", &inv.model.digest)];
     if let Some(n) = facts.parameters {
         p.push(prop("aibom:parameters", n.to_string()));
@@ -403,7 +449,10 @@ fn model_properties(inv: &Inventory, facts: &ModelFacts, completeness: &Complete
     for s in &facts.card.placeholders {
         p.push(prop("aibom:card-placeholder", s));
     }
-    p.push(prop("aibom:completeness", format!("{}/100", completeness.score)));
+    p.push(prop(
+        "aibom:completeness",
+        format!("{}/100", completeness.score),
+    ));
     for m in completeness.missing() {
         p.push(prop("aibom:completeness-missing", m));
     }
@@ -437,7 +486,10 @@ fn licenses_json(entries: &[LicenseEntry], acknowledgement: &str, spec: SpecVers
 fn splice(v: &mut Value, facts: &ModelFacts, ds_refs: &[String], opts: &BomOptions) {
     let spec = opts.spec;
     v["specVersion"] = json!(spec.as_str());
-    v["$schema"] = json!(format!("http://cyclonedx.org/schema/bom-{}.schema.json", spec.as_str()));
+    v["$schema"] = json!(format!(
+        "http://cyclonedx.org/schema/bom-{}.schema.json",
+        spec.as_str()
+    ));
     if let Some(ts) = &opts.timestamp {
         v["metadata"]["timestamp"] = json!(ts);
     }
@@ -452,13 +504,20 @@ fn splice(v: &mut Value, facts: &ModelFacts, ds_refs: &[String], opts: &BomOptio
         let tags: BTreeSet<&String> = facts.tags.iter().collect();
         model["tags"] = json!(tags);
     }
-    model["modelCard"] = serde_json::to_value(model_card(facts, ds_refs, spec)).expect("model card serialises");
+    model["modelCard"] =
+        serde_json::to_value(model_card(facts, ds_refs, spec)).expect("model card serialises");
 
-    let data: BTreeMap<&str, (&DatasetFact, &String)> =
-        facts.datasets.iter().zip(ds_refs).map(|(d, r)| (r.as_str(), (d, r))).collect();
+    let data: BTreeMap<&str, (&DatasetFact, &String)> = facts
+        .datasets
+        .iter()
+        .zip(ds_refs)
+        .map(|(d, r)| (r.as_str(), (d, r)))
+        .collect();
     if let Some(components) = v["components"].as_array_mut() {
         for c in components {
-            let Some(r) = c["bom-ref"].as_str().map(str::to_string) else { continue };
+            let Some(r) = c["bom-ref"].as_str().map(str::to_string) else {
+                continue;
+            };
             if let Some((d, r)) = data.get(r.as_str()) {
                 if !d.licenses.is_empty() {
                     c["licenses"] = licenses_json(&d.licenses, "declared", spec);
@@ -509,7 +568,12 @@ fn model_card(facts: &ModelFacts, ds_refs: &[String], spec: SpecVersion) -> Mode
         task: facts.task.clone(),
         architecture_family: facts.architecture_family.clone(),
         model_architecture: facts.architecture.clone(),
-        datasets: ds_refs.iter().map(|r| DatasetRef { reference: r.clone() }).collect(),
+        datasets: ds_refs
+            .iter()
+            .map(|r| DatasetRef {
+                reference: r.clone(),
+            })
+            .collect(),
     };
     let qa = (!card.metrics.is_empty()).then(|| QuantitativeAnalysis {
         performance_metrics: card
@@ -533,14 +597,20 @@ fn model_card(facts: &ModelFacts, ds_refs: &[String], spec: SpecVersion) -> Mode
     let env = if co2_props.is_empty() {
         None
     } else if spec >= SpecVersion::V1_6 {
-        Some(EnvironmentalConsiderations { properties: co2_props })
+        Some(EnvironmentalConsiderations {
+            properties: co2_props,
+        })
     } else {
         card_props.extend(co2_props);
         None
     };
     let mut limitations: Vec<String> = Vec::new();
     limitations.extend(card.limitations.clone());
-    limitations.extend(card.out_of_scope_uses.clone().map(|s| format!("Out of scope: {s}")));
+    limitations.extend(
+        card.out_of_scope_uses
+            .clone()
+            .map(|s| format!("Out of scope: {s}")),
+    );
     let considerations = Considerations {
         use_cases: card.intended_uses.clone().into_iter().collect(),
         technical_limitations: limitations,
@@ -627,7 +697,10 @@ mod tests {
 
     #[test]
     fn purls_encode_and_lowercase_revision() {
-        assert_eq!(huggingface_purl("acme/My.Model", Some("ABC123")), "pkg:huggingface/acme/My.Model@abc123");
+        assert_eq!(
+            huggingface_purl("acme/My.Model", Some("ABC123")),
+            "pkg:huggingface/acme/My.Model@abc123"
+        );
         assert_eq!(huggingface_purl("gpt2", None), "pkg:huggingface/gpt2");
         assert_eq!(purl_encode("a b/c"), "a%20b%2Fc");
     }

@@ -40,7 +40,7 @@ def main() -> int:
             ("symlinks", [str(links), "--allow-symlinks", "--no-ignore-git-paths"]),
         ]
         for name, argv in cases:
-            proc = subprocess.run([args.aibom, "scan", "-q", *argv], capture_output=True)
+            proc = subprocess.run([args.aibom, "scan", "-q", "-o", "json", *argv], capture_output=True)
             if proc.returncode != 0:
                 print(f"FAIL {name}: exit {proc.returncode}: {proc.stderr.decode(errors='replace').strip()}")
                 failed += 1

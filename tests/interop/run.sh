@@ -47,4 +47,10 @@ status=0
     --model-signing "${venv}/bin/model_signing" \
     "$@" || status=1
 "${venv}/bin/python" tests/interop/inventory_schema.py --aibom "${aibom}" || status=1
+
+# Every BOM the Rust BOM tests build is dumped and validated with the official CycloneDX validator.
+boms="${CARGO_TARGET_DIR:-target}/interop-boms"
+rm -rf "${boms}"
+AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom >/dev/null || status=1
+"${venv}/bin/python" tests/interop/bom_validate.py --aibom "${aibom}" --dump-dir "${boms}" || status=1
 exit "${status}"
