@@ -16,6 +16,7 @@ pub mod provenance;
 pub mod report;
 pub mod role;
 pub mod scan;
+pub mod security;
 pub mod timestamp;
 pub mod walk;
 
