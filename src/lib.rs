@@ -7,6 +7,7 @@ pub mod error;
 pub mod formats;
 pub mod hash;
 pub mod inventory;
+pub mod license;
 pub mod output;
 pub mod report;
 pub mod role;
