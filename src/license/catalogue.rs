@@ -309,24 +309,28 @@ pub(crate) const TITLES: &[(&str, &str)] = &[
     ("openmdw license agreement, version 1.1", "openmdw-1.1"),
 ];
 
-/// Clauses that add a restriction phrase when found in a restricted licence's text or a use policy.
-pub(crate) const CLAUSES: &[(&str, &str)] = &[
-    ("acceptable use policy", AUP),
+/// Clauses that add a restriction phrase when found in a use policy, or (when the third field is
+/// true) in the text of a licence that is already use-restricted. Generic words such as
+/// "non-commercial" only count in use policies: licence texts use them in many senses.
+pub(crate) const CLAUSES: &[(&str, &str, bool)] = &[
+    ("acceptable use policy", AUP, true),
     (
         "prohibited use policy",
         "prohibited use policy with flow-down",
+        true,
     ),
-    ("700 million monthly active users", MAU700),
-    ("100 million monthly active users", "100M MAU cap"),
+    ("700 million monthly active users", MAU700, true),
+    ("100 million monthly active users", "100M MAU cap", true),
     (
         "reserves the right to restrict (remotely or otherwise)",
         REMOTE,
+        true,
     ),
-    ("domiciled in the european union", EU_MM),
-    ("attachment a", "use restrictions (Attachment A)"),
-    ("non-commercial", NC),
-    ("noncommercial", NC),
-    ("research purposes only", RESEARCH),
+    ("domiciled in the european union", EU_MM, true),
+    ("attachment a", "use restrictions (Attachment A)", true),
+    ("non-commercial", NC, false),
+    ("noncommercial", NC, false),
+    ("research purposes only", RESEARCH, false),
 ];
 
 /// The entry with this slug.
@@ -350,19 +354,25 @@ pub(crate) fn by_url(url: &str) -> Option<&'static ModelLicense> {
         .find(|m| m.url.is_some_and(|mu| super::norm_url(mu) == u))
 }
 
-/// The first catalogue entry whose title occurs in `norm` (text already normalised by
-/// [`super::normalise`]).
+/// The catalogue entry whose title occurs first in `norm` (text already normalised by
+/// [`super::normalise`]); at the same position the longer title wins. A licence's own heading comes
+/// before any mention of other licences in its body.
 pub(crate) fn by_title(norm: &str) -> Option<&'static ModelLicense> {
     TITLES
         .iter()
-        .find(|(t, _)| norm.contains(t))
-        .and_then(|(_, slug)| by_slug(slug))
+        .filter_map(|(t, slug)| norm.find(t).map(|pos| (pos, t.len(), *slug)))
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .and_then(|(_, _, slug)| by_slug(slug))
 }
 
-/// Restriction phrases whose clauses occur in `norm`, in [`CLAUSES`] order, without duplicates.
-pub(crate) fn clauses_in(norm: &str) -> Vec<String> {
+/// Restriction phrases whose clauses occur in `norm`, in [`CLAUSES`] order, without duplicates;
+/// `licence_text` limits them to the clauses that count in a licence text.
+pub(crate) fn clauses_in(norm: &str, licence_text: bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for (needle, phrase) in CLAUSES {
+    for (needle, phrase, in_licence) in CLAUSES {
+        if licence_text && !in_licence {
+            continue;
+        }
         if norm.contains(needle) && !out.iter().any(|o| o == phrase) {
             out.push((*phrase).to_string());
         }

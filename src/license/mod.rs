@@ -341,6 +341,9 @@ fn canonical_spdx(token: &str, notes: &mut Vec<String>) -> Option<(String, spdx:
         None => (token, false),
     };
     let id = spdx_lookup(base)?;
+    if id.name == "NOASSERTION" {
+        return None;
+    }
     let is_bare_gnu = id.is_gnu() && !id.name.ends_with("-only") && !id.name.ends_with("-or-later");
     if is_bare_gnu {
         if let Some(mapped) = spdx::gnu_license_id(id.name, plus) {
@@ -654,8 +657,8 @@ pub fn normalise_expression(expr: &str) -> String {
 }
 
 /// Resolves a LICENSE / NOTICE text: an `SPDX-License-Identifier:` line, then model-licence titles,
-/// then the `spdx` crate's text matcher (≥ 0.9 confident, 0.75–0.9 with a note), then SPDX full names
-/// in short texts.
+/// then the `spdx` crate's text matcher (≥ 0.9 confident, 0.75–0.9 with a note; GNU texts reported as
+/// `-only` with an "ambiguous" note), then SPDX full names in short texts (confidence 0.8).
 pub fn resolve_text(text: &str) -> Resolution {
     text::resolve_text(text).0
 }
@@ -741,21 +744,15 @@ pub fn resolve(statement: &Statement) -> Resolution {
             r.method = "spdx-header";
             r
         }
+        // `general.license` is an SPDX expression by the GGUF spec; `.name` / `.link` and
+        // non-conforming values fall back to the free-form path.
         SourceKind::GgufMetadata => {
-            let mut r = if looks_like_url(v) {
-                resolve_name_or_url(None, Some(v))
+            let e = resolve_expression(v);
+            if e.expression.is_some() {
+                e
             } else {
-                let e = resolve_expression(v);
-                if e.expression.is_some() {
-                    e
-                } else {
-                    resolve_free(v)
-                }
-            };
-            if r.expression.is_some() && r.method == "spdx-expression" {
-                r.confidence = r.confidence.min(1.0);
+                resolve_free(v)
             }
-            r
         }
         SourceKind::SafetensorsMetadata
         | SourceKind::ConfigField
@@ -789,17 +786,23 @@ enum Role {
 
 /// Resolves every statement, combines the card's fields, and compares model-level evidence.
 ///
-/// Model-level: card fields, LICENSE/NOTICE files at the model root, GGUF/safetensors metadata and
+/// Model-level: card fields, LICENSE files at the model root, NOTICE files at the root that *are* a
+/// licence (see `text::resolve_text`; a NOTICE that only mentions one is noted), GGUF/safetensors metadata and
 /// config fields. Dataset evidence (Croissant, dataset cards), code SPDX headers and licence files in
 /// subdirectories are reported but never enter `concluded`, `licenses` or `conflicts`. Two model-level
 /// expressions conflict when they differ after [`normalise_expression`]; a source with no recognisable
 /// licence is only noted. A card family id (`bsd`, `gpl`, ...) is decided by the other evidence when
 /// it names a member of the family, and conflicts with evidence outside it.
 pub fn analyze(statements: Vec<Statement>) -> LicenseReport {
+    let mut full_text: Vec<bool> = Vec::with_capacity(statements.len());
     let mut evidence: Vec<Evidence> = statements
         .into_iter()
         .map(|s| {
-            let resolution = resolve(&s);
+            let (resolution, full) = match s.source {
+                SourceKind::LicenseFile | SourceKind::NoticeFile => text::resolve_text(&s.value),
+                _ => (resolve(&s), false),
+            };
+            full_text.push(full);
             Evidence {
                 statement: s,
                 resolution,
@@ -811,7 +814,8 @@ pub fn analyze(statements: Vec<Statement>) -> LicenseReport {
     // Roles.
     let mut roles: Vec<Role> = evidence
         .iter()
-        .map(|e| {
+        .zip(&full_text)
+        .map(|(e, &full)| {
             let s = &e.statement;
             match s.source {
                 SourceKind::CardLicense
@@ -822,7 +826,7 @@ pub fn analyze(statements: Vec<Statement>) -> LicenseReport {
                 | SourceKind::ConfigField => Role::Voice,
                 SourceKind::LicenseFile if at_root(&s.path) => Role::Voice,
                 SourceKind::NoticeFile if at_root(&s.path) => {
-                    if text::confident_licence_text(&e.resolution) {
+                    if full && e.resolution.expression.is_some() {
                         Role::Voice
                     } else {
                         Role::Mention
@@ -999,7 +1003,7 @@ pub fn analyze(statements: Vec<Statement>) -> LicenseReport {
     for (i, e) in evidence.iter().enumerate() {
         match roles[i] {
             Role::Policy => {
-                let found = catalogue::clauses_in(&normalise(&e.statement.value));
+                let found = catalogue::clauses_in(&normalise(&e.statement.value), false);
                 if found.is_empty() {
                     notes.push(format!(
                         "{}: use policy with no recognised restriction clause",

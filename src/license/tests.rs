@@ -344,6 +344,11 @@ fn model_licences_by_title_and_clauses() {
         .restrictions
         .iter()
         .any(|x| x.contains("remotely or otherwise")));
+    // The heading decides when the body mentions another licence.
+    let r = resolve_text(
+        "Llama 3.3 Community License Agreement\nThis release builds on models under the Llama 3.1 Community License.",
+    );
+    assert_eq!(r.expression.as_deref(), Some("LicenseRef-aibom-llama3.3"));
     // A bare RAIL text without a known variant: family placeholder only.
     let r = resolve_text("This is a Responsible AI License with use-based restrictions.");
     assert!(r.expression.is_none());
@@ -398,6 +403,11 @@ fn names_and_urls() {
     assert_eq!(r.expression.as_deref(), Some("LicenseRef-aibom-llama3.2"));
     let r = resolve_name_or_url(Some("Apache License 2.0"), None);
     assert_eq!(r.expression.as_deref(), Some("Apache-2.0"));
+    let r = resolve_name_or_url(Some("Apache-2.0 OR MIT"), None);
+    assert_eq!(r.expression.as_deref(), Some("Apache-2.0 OR MIT"));
+    assert!(resolve_expression("MIT OR NOASSERTION")
+        .expression
+        .is_none());
     let r = resolve_name_or_url(Some("my custom terms"), None);
     assert!(r.expression.is_none());
     let r = resolve_name_or_url(Some("mit"), Some("https://ai.google.dev/gemma/terms"));
@@ -605,4 +615,60 @@ fn bounded_inputs() {
     assert!(r.expression.is_none());
     let r = resolve_free("\u{00e9}\u{00e9}\u{00e9}");
     assert!(r.expression.is_none());
+}
+
+#[test]
+fn gnu_texts_are_reported_as_only() {
+    let r = resolve_text(&canonical("GPL-3.0-or-later"));
+    assert_eq!(r.expression.as_deref(), Some("GPL-3.0-only"));
+    assert!(
+        r.notes.iter().any(|n| n.contains("ambiguous")),
+        "{:?}",
+        r.notes
+    );
+    // So a card `gpl-3.0` and a GPL LICENSE text agree.
+    let rep = analyze(vec![
+        st("README.md", SourceKind::CardLicense, "gpl-3.0"),
+        st(
+            "LICENSE",
+            SourceKind::LicenseFile,
+            &canonical("GPL-3.0-only"),
+        ),
+    ]);
+    assert!(rep.conflicts.is_empty(), "{:?}", rep.conflicts);
+    assert_eq!(rep.concluded.as_deref(), Some("GPL-3.0-only"));
+}
+
+#[test]
+fn short_licence_pointer_texts() {
+    let r = resolve_text(
+        "This model is licensed under the Apache License, Version 2.0.\nSee the link in the card.",
+    );
+    assert_eq!(r.expression.as_deref(), Some("Apache-2.0"));
+    assert_eq!(r.method, "title-match");
+    assert!(r.confidence < 0.9);
+}
+
+#[test]
+fn notice_naming_a_model_licence_is_a_mention() {
+    let rep = analyze(vec![
+        st("README.md", SourceKind::CardLicense, "apache-2.0"),
+        st(
+            "NOTICE.txt",
+            SourceKind::NoticeFile,
+            "Parts of this work are based on a model released under the Llama 3.1 Community License.",
+        ),
+    ]);
+    assert!(rep.conflicts.is_empty(), "{:?}", rep.conflicts);
+    assert_eq!(rep.concluded.as_deref(), Some("Apache-2.0"));
+    assert!(rep
+        .notes
+        .iter()
+        .any(|n| n.contains("NOTICE.txt") && n.contains("llama3.1")));
+    // A NOTICE that is a full licence text counts, and can conflict.
+    let rep = analyze(vec![
+        st("README.md", SourceKind::CardLicense, "apache-2.0"),
+        st("NOTICE", SourceKind::NoticeFile, &canonical("MIT")),
+    ]);
+    assert_eq!(rep.conflicts.len(), 1);
 }

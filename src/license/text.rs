@@ -25,14 +25,6 @@ fn store() -> Option<&'static spdx::detection::Store> {
         .as_ref()
 }
 
-/// True when a NOTICE resolution is strong enough to count as a licence statement.
-pub(crate) fn confident_licence_text(r: &Resolution) -> bool {
-    r.expression.is_some()
-        && r.confidence >= CONFIDENT
-        && matches!(r.method, "text-match" | "title-match" | "spdx-header")
-        && !r.notes.iter().any(|n| n == HEADER_NOTE)
-}
-
 /// The expression part of what follows `SPDX-License-Identifier:` (comment closers dropped).
 pub(crate) fn header_value(rest: &str) -> &str {
     let mut v = rest.trim();
@@ -61,7 +53,7 @@ fn spdx_headers(text: &str) -> Vec<&str> {
 fn model_licence(m: &catalogue::ModelLicense, norm: &str, confidence: f32) -> Resolution {
     let mut lic = m.to_license();
     if lic.use_restricted {
-        for r in catalogue::clauses_in(norm) {
+        for r in catalogue::clauses_in(norm, true) {
             if !lic.restrictions.contains(&r) {
                 lic.restrictions.push(r);
             }
@@ -73,8 +65,18 @@ fn model_licence(m: &catalogue::ModelLicense, norm: &str, confidence: f32) -> Re
     res
 }
 
-/// Longest SPDX full name (≥ 10 characters) contained in `norm`.
+/// Common ways of naming an SPDX licence that differ from its SPDX full name.
+const NAME_VARIANTS: &[(&str, &str)] = &[
+    ("apache license, version 2.0", "Apache-2.0"),
+    ("apache license version 2.0", "Apache-2.0"),
+    ("apache 2.0 license", "Apache-2.0"),
+];
+
+/// Longest SPDX full name (≥ 10 characters) contained in `norm`, or a [`NAME_VARIANTS`] phrase.
 fn spdx_full_name_in(norm: &str) -> Option<spdx::LicenseId> {
+    if let Some((_, id)) = NAME_VARIANTS.iter().find(|(p, _)| norm.contains(p)) {
+        return spdx::license_id(id);
+    }
     spdx::identifiers::LICENSES
         .iter()
         .filter(|l| l.full_name.len() >= 10 && l.name != "NOASSERTION")
@@ -83,7 +85,13 @@ fn spdx_full_name_in(norm: &str) -> Option<spdx::LicenseId> {
         .and_then(|l| spdx::license_id(l.name))
 }
 
-/// See [`super::resolve_text`]. The flag is true when the text matched a full licence text.
+/// Texts longer than this that carry a model-licence title are taken to be the licence itself;
+/// shorter ones (a NOTICE line, a pointer) only mention it.
+const FULL_TEXT: usize = 2000;
+
+/// See [`super::resolve_text`]. The flag is true when the text *is* a licence (a confident full-text
+/// match, a long text under a model-licence title, or an SPDX-License-Identifier line) rather than
+/// a text that mentions one; [`super::analyze`] uses it for NOTICE files.
 pub(crate) fn resolve_text(text: &str) -> (Resolution, bool) {
     let text = cap(text);
     if text.trim().is_empty() {
@@ -101,7 +109,7 @@ pub(crate) fn resolve_text(text: &str) -> (Resolution, bool) {
                     "text has several SPDX-License-Identifier lines; the first ({first}) is used"
                 ));
             }
-            return (r, false);
+            return (r, true);
         }
     }
 
@@ -109,7 +117,7 @@ pub(crate) fn resolve_text(text: &str) -> (Resolution, bool) {
 
     // 2. Model licences by title.
     if let Some(m) = catalogue::by_title(&norm) {
-        return (model_licence(m, &norm, 0.95), true);
+        return (model_licence(m, &norm, 0.95), norm.len() > FULL_TEXT);
     }
 
     // 3. The spdx crate's text matcher.
@@ -120,6 +128,14 @@ pub(crate) fn resolve_text(text: &str) -> (Resolution, bool) {
         if m.score >= PROBABLE {
             let mut n = Vec::new();
             if let Some((canon, id)) = canonical_spdx(m.name, &mut n) {
+                // GNU texts are identical for -only and -or-later: report -only, as for bare ids.
+                let (canon, id) = match canon.strip_suffix("-or-later") {
+                    Some(base) if id.is_gnu() => match spdx::gnu_license_id(base, false) {
+                        Some(only) => (only.name.to_string(), only),
+                        None => (canon, id),
+                    },
+                    _ => (canon, id),
+                };
                 let mut lic = spdx_license(id);
                 lic.id = canon.clone();
                 let header = m.license_type == spdx::detection::LicenseType::Header;
@@ -133,10 +149,10 @@ pub(crate) fn resolve_text(text: &str) -> (Resolution, bool) {
                     n.push(HEADER_NOTE.to_string());
                 }
                 if id.is_gnu() {
-                    n.push(
-                        "a GNU licence text does not say -only or -or-later; the grant in the project decides"
-                            .to_string(),
-                    );
+                    n.push(format!(
+                        "{} text matched; reported as {} (ambiguous: the text does not say -only or -or-later)",
+                        m.name, id.name
+                    ));
                 }
                 return (
                     Resolution {
@@ -146,7 +162,7 @@ pub(crate) fn resolve_text(text: &str) -> (Resolution, bool) {
                         method: "text-match",
                         notes: n,
                     },
-                    !header,
+                    !header && m.score >= CONFIDENT,
                 );
             }
         } else {
@@ -181,7 +197,7 @@ pub(crate) fn resolve_text(text: &str) -> (Resolution, bool) {
             return (r, false);
         }
     }
-    let clauses = catalogue::clauses_in(&norm);
+    let clauses = catalogue::clauses_in(&norm, true);
     if clauses.iter().any(|c| c.contains("MAU cap")) {
         notes.push(format!(
             "text has model-licence clauses ({}) but no recognisable title",
@@ -196,7 +212,7 @@ pub(crate) fn resolve_text(text: &str) -> (Resolution, bool) {
 /// A USE_POLICY text: no licence; restrictions in notes.
 pub(crate) fn resolve_use_policy(text: &str) -> Resolution {
     let norm = normalise(text);
-    let found = catalogue::clauses_in(&norm);
+    let found = catalogue::clauses_in(&norm, false);
     let mut r = Resolution::none(
         "text-match",
         "use policy: restricts use but is not a licence by itself",
@@ -227,7 +243,7 @@ pub(crate) fn resolve_name(name: &str) -> Resolution {
         return Resolution::single(m.to_license(), 0.95, "title-match");
     }
     let e = resolve_expression(n);
-    if e.expression.is_some() && !n.contains(' ') {
+    if e.expression.is_some() {
         return e;
     }
     let hub = super::resolve_hub_id(n);
