@@ -401,6 +401,14 @@ fn names_and_urls() {
         Some("https://github.com/meta-llama/llama-models/blob/main/models/llama3_2/LICENSE"),
     );
     assert_eq!(r.expression.as_deref(), Some("LicenseRef-aibom-llama3.2"));
+    let r = resolve_name_or_url(None, Some("https://www.gnu.org/licenses/gpl-3.0.en.html"));
+    assert_eq!(r.expression.as_deref(), Some("GPL-3.0-only"));
+    assert!(r.notes.iter().any(|n| n.contains("ambiguous")));
+    let r = resolve_name_or_url(
+        None,
+        Some("https://www.gnu.org/licenses/old-licenses/lgpl-2.1.html"),
+    );
+    assert_eq!(r.expression.as_deref(), Some("LGPL-2.1-only"));
     let r = resolve_name_or_url(Some("Apache License 2.0"), None);
     assert_eq!(r.expression.as_deref(), Some("Apache-2.0"));
     let r = resolve_name_or_url(Some("Apache-2.0 OR MIT"), None);

@@ -349,9 +349,10 @@ pub(crate) fn resolve_url(url: &str) -> Resolution {
         }
     }
     if let Some(rest) = u.strip_prefix("gnu.org/licenses/") {
+        // gnu.org/licenses/gpl-3.0.html, .../gpl-3.0.en.html, .../old-licenses/gpl-2.0.html
         let tok = rest.split('/').next_back().unwrap_or(rest);
         let tok = tok.trim_end_matches(".html").trim_end_matches(".txt");
-        let tok = tok.strip_prefix("old-licenses/").unwrap_or(tok);
+        let tok = tok.trim_end_matches(".en");
         let tok = tok.replace("fdl-", "gfdl-");
         if let Some(r) = spdx_by_token(&tok) {
             return r;
