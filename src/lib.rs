@@ -1,6 +1,7 @@
 //! aibom: AI supply-chain attestation. The library owns every behaviour — walking and hashing a model
 //! (`walk`, `hash`), identifying files (`formats`, `role`), the inventory (`inventory`, `scan`), rendering
-//! (`report`) and output files (`output`) — and never prints; the `aibom` binary is a thin CLI over it.
+//! (`report`), output files (`output`) and licence evidence (`license`) — and never prints; the `aibom`
+//! binary is a thin CLI over it.
 //! See docs/ARCHITECTURE.md for the module map and data flow.
 
 pub mod analyze;
@@ -11,6 +12,7 @@ pub mod facts;
 pub mod formats;
 pub mod hash;
 pub mod inventory;
+pub mod license;
 pub mod output;
 pub mod provenance;
 pub mod report;
