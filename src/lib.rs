@@ -3,9 +3,12 @@
 //! (`report`) and output files (`output`) — and never prints; the `aibom` binary is a thin CLI over it.
 //! See docs/ARCHITECTURE.md for the module map and data flow.
 
+pub mod dataset;
+pub mod deps;
 pub mod error;
 pub mod formats;
 pub mod hash;
+pub mod hf;
 pub mod inventory;
 pub mod output;
 pub mod report;
