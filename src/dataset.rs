@@ -362,7 +362,7 @@ pub fn parse_dataset_card(text: &str) -> DatasetCard {
     let mut card = DatasetCard::default();
     let (fm, body, present) = front_matter(text, &mut card.defects);
     card.has_front_matter = present;
-    card.title = crate::hf::card::parse_card(value::prefix(body, 1 << 20)).title;
+    card.title = crate::hf::card::title(body);
     let Some(fm) = fm else {
         return card;
     };
@@ -634,5 +634,37 @@ dataset_info:
         assert_eq!(card.defects.len(), 2);
         let card = parse_dataset_card("no front matter");
         assert!(!card.has_front_matter);
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn full_card_croissant_matches_its_data_file() {
+        let dir = format!("{}/fixtures/models/full-card", env!("CARGO_MANIFEST_DIR"));
+        let json = std::fs::read(format!("{dir}/croissant.json")).unwrap();
+        assert!(is_croissant(&json));
+        let c = parse_croissant(&json).unwrap();
+        assert!(c.defects.is_empty(), "{:?}", c.defects);
+        assert_eq!(c.name.as_deref(), Some("orchard-prompts"));
+        assert_eq!(c.license, ["https://spdx.org/licenses/CC0-1.0.html"]);
+        assert_eq!(c.creator, ["aibom fixtures"]);
+        assert_eq!(c.derived_from, ["https://example.org/datasets/fruit-list"]);
+        assert_eq!(c.sensitive, ["None."]);
+        assert_eq!(c.distribution.len(), 1);
+        let f = &c.distribution[0];
+        let url = f.content_url.as_deref().unwrap();
+        let data = std::fs::read(format!("{dir}/{url}")).unwrap();
+        assert_eq!(
+            f.sha256.as_deref(),
+            Some(hex::encode(Sha256::digest(&data)).as_str())
+        );
+        assert_eq!(
+            f.content_size.as_deref(),
+            Some(format!("{} B", data.len()).as_str())
+        );
     }
 }

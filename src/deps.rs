@@ -875,3 +875,31 @@ dependencies:
         assert!(spdx_license_headers("").is_empty());
     }
 }
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    #[test]
+    fn full_card_requirements_and_licence() {
+        let dir = format!("{}/fixtures/models/full-card", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(format!("{dir}/requirements.txt")).unwrap();
+        let l = parse_requirements(&text, "requirements.txt");
+        let purls: Vec<&str> = l.dependencies.iter().map(|d| d.purl.as_str()).collect();
+        assert_eq!(
+            purls,
+            [
+                "pkg:pypi/transformers@4.46.0",
+                "pkg:pypi/safetensors",
+                "pkg:pypi/torch@2.5.1"
+            ]
+        );
+        assert_eq!(
+            l.dependencies[2].markers.as_deref(),
+            Some("sys_platform == \"linux\"")
+        );
+        assert!(l.notes.is_empty());
+        let licence = std::fs::read_to_string(format!("{dir}/LICENSE")).unwrap();
+        assert_eq!(spdx_license_headers(&licence), ["Apache-2.0"]);
+    }
+}

@@ -15,6 +15,8 @@ pub const MAX_FRONT_MATTER: usize = 256 << 10;
 pub const MAX_SECTION: usize = 8 << 10;
 /// Raw markdown examined per section before cleaning (bounds work on huge sections).
 const MAX_SECTION_RAW: usize = 64 << 10;
+/// Most headings of a body examined (bounds memory on hostile bodies made of `#` lines).
+const MAX_HEADINGS: usize = 4096;
 /// Most evaluation results kept.
 const MAX_EVAL_RESULTS: usize = 1024;
 
@@ -606,6 +608,9 @@ fn headings(body: &str) -> Vec<Heading<'_>> {
             }
         } else if fence.is_none() {
             if let Some((level, text)) = atx_heading(line) {
+                if out.len() == MAX_HEADINGS {
+                    break;
+                }
                 out.push(Heading {
                     level,
                     text,
@@ -619,18 +624,26 @@ fn headings(body: &str) -> Vec<Heading<'_>> {
     out
 }
 
-fn read_body(body: &str, card: &mut ModelCard) {
-    let hs = headings(body);
-    let classes: Vec<Option<Section>> = hs.iter().map(|h| classify(h.text)).collect();
-    card.title = hs
-        .iter()
+/// The first level-1 heading of a markdown body (outside code blocks).
+pub(crate) fn title(body: &str) -> Option<String> {
+    title_of(&headings(body))
+}
+
+fn title_of(hs: &[Heading<'_>]) -> Option<String> {
+    hs.iter()
         .find(|h| h.level == 1)
         .map(|h| h.text.to_owned())
         .filter(|t| !t.is_empty())
         .map(|mut t| {
             value::truncate(&mut t, value::MAX_FIELD);
             t
-        });
+        })
+}
+
+fn read_body(body: &str, card: &mut ModelCard) {
+    let hs = headings(body);
+    let classes: Vec<Option<Section>> = hs.iter().map(|h| classify(h.text)).collect();
+    card.title = title_of(&hs);
     let own_end = |i: usize| hs.get(i + 1).map_or(body.len(), |h| h.line_start);
     for section in SECTIONS {
         let mut seen = false;
@@ -1156,6 +1169,26 @@ More information needed
         let body = format!("## Citation\n\n{}", "é".repeat(10_000));
         let c = parse_card(&body);
         assert!(c.sections.citation.unwrap().len() <= MAX_SECTION);
+    }
+
+    #[test]
+    fn hostile_bodies() {
+        // Millions of headings: only the first MAX_HEADINGS are looked at.
+        let body =
+            "# t\n".to_owned() + &"## Citation\n".repeat(2_000_000) + "## Evaluation\n\nlate\n";
+        let c = parse_card(&body);
+        assert_eq!(c.title.as_deref(), Some("t"));
+        assert_eq!(c.sections.evaluation, None);
+        assert_eq!(c.placeholders, ["citation"]);
+        // Bytes that were not UTF-8 reach us replaced (callers decode lossily).
+        let c = parse_card(&String::from_utf8_lossy(
+            b"---\nlicense: \xff\xfe\n---\n# \xc3\n",
+        ));
+        assert_eq!(c.license, ["\u{fffd}\u{fffd}"]);
+        assert_eq!(c.title.as_deref(), Some("\u{fffd}"));
+        // An unclosed comment swallows the rest of the section.
+        let c = parse_card("## Evaluation\n\n<!-- never closed\n\nscore 1\n");
+        assert_eq!(c.placeholders, ["evaluation"]);
     }
 
     #[test]
