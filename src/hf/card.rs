@@ -312,6 +312,13 @@ pub(crate) fn front_matter<'a>(
     defects: &mut Vec<String>,
 ) -> (Option<Map<String, Value>>, &'a str, bool) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Like the Hub, allow blank lines before the opening `---`.
+    let start = text.trim_start_matches([' ', '\t', '\r', '\n']);
+    let text = if start.starts_with("---") {
+        start
+    } else {
+        text
+    };
     let Some(first_end) = text.find('\n').or(Some(text.len())) else {
         return (None, text, false);
     };
@@ -1133,6 +1140,8 @@ More information needed
         assert_eq!(c, ModelCard::default());
         let c = parse_card("---");
         assert_eq!(c.defects.len(), 1);
+        let c = parse_card("\n\n---\nlicense: mit\n---\n");
+        assert_eq!(c.license, ["mit"]);
         let c = parse_card("\u{feff}---\r\nlicense: mit\r\n---\r\n# T\r\n");
         assert_eq!(c.license, ["mit"]);
         assert_eq!(c.title.as_deref(), Some("T"));
