@@ -7,10 +7,13 @@
 pub mod analyze;
 pub mod bom;
 pub mod completeness;
+pub mod dataset;
+pub mod deps;
 pub mod error;
 pub mod facts;
 pub mod formats;
 pub mod hash;
+pub mod hf;
 pub mod inventory;
 pub mod license;
 pub mod output;
