@@ -534,6 +534,42 @@ mod tests {
     }
 
     #[test]
+    fn every_single_byte_mutation_of_the_fixtures_is_handled_without_panic() {
+        use std::io::Cursor;
+        let read = |rel: &str| std::fs::read(fixture(rel).0).unwrap();
+        type Parse<'a> = &'a dyn Fn(&[u8]);
+        let cases: [(&str, Parse); 5] = [
+            ("formats/tiny.gguf", &|b| {
+                drop(gguf::parse(Cursor::new(b), b.len() as u64))
+            }),
+            ("formats/tiny.onnx", &|b| {
+                drop(onnx::parse(Cursor::new(b), b.len() as u64))
+            }),
+            ("formats/external-data.onnx", &|b| {
+                drop(onnx::parse(Cursor::new(b), b.len() as u64))
+            }),
+            ("tiny-model/model.safetensors", &|b| {
+                drop(safetensors::parse_header(b, b.len() as u64))
+            }),
+            ("formats/sharded/model.safetensors.index.json", &|b| {
+                drop(shard_index::parse(b))
+            }),
+        ];
+        let start = std::time::Instant::now();
+        for (rel, parse) in cases {
+            let orig = read(rel);
+            for i in 0..orig.len() {
+                for v in [0x00, 0xff, 0x80, 0x7f, orig[i] ^ 1, orig[i].wrapping_add(1)] {
+                    let mut b = orig.clone();
+                    b[i] = v;
+                    parse(&b);
+                }
+            }
+        }
+        assert!(start.elapsed().as_secs() < 30);
+    }
+
+    #[test]
     fn defect_code_table_is_complete_unique_and_kebab_case() {
         let mut seen = std::collections::BTreeSet::new();
         for (code, desc) in DEFECT_CODES {

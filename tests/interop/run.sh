@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Interop suite: `aibom digest` vs. OpenSSF Model Signing (model_signing 1.1.1).
+# Interop suite: `aibom digest` vs. OpenSSF Model Signing (model_signing 1.1.1), the inventory vs. its
+# schema (jsonschema), and the format fixtures vs. the reference readers (onnx, gguf).
 #
 #   bash tests/interop/run.sh [extra args for digest_interop.py, e.g. -k symlink]
 #
@@ -47,4 +48,6 @@ status=0
     --model-signing "${venv}/bin/model_signing" \
     "$@" || status=1
 "${venv}/bin/python" tests/interop/inventory_schema.py --aibom "${aibom}" || status=1
+"${venv}/bin/python" tests/interop/onnx_fixture_check.py || status=1
+"${venv}/bin/python" tests/interop/gguf_fixture_check.py || status=1
 exit "${status}"
