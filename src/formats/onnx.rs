@@ -108,10 +108,14 @@ pub fn parse<R: Read + Seek>(r: R, size: u64) -> Result<OnnxInfo, Defect> {
     Ok(info)
 }
 
-/// Where a location must stay: relative, no `..`, inside the directory of the ONNX file. `parent` is the
-/// model-relative directory of the ONNX file (`""` at the model root); `exists(path)` says whether a
-/// model-relative POSIX path is a file of the model.
-pub fn check_external(info: &OnnxInfo, parent: &str, exists: &dyn Fn(&str) -> bool) -> Vec<Defect> {
+/// Where a location must stay: relative, no `..`, inside the directory of the ONNX file.
+/// `model_dir_relative_parent` is the model-relative directory of the ONNX file (`""` at the model
+/// root); `exists(path)` says whether a model-relative POSIX path is a file of the model.
+pub fn check_external(
+    info: &OnnxInfo,
+    model_dir_relative_parent: &str,
+    exists: &dyn Fn(&str) -> bool,
+) -> Vec<Defect> {
     let mut log = DefectLog::default();
     for loc in &info.external_data {
         let norm = loc.replace('\\', "/");
@@ -135,7 +139,7 @@ pub fn check_external(info: &OnnxInfo, parent: &str, exists: &dyn Fn(&str) -> bo
             ));
             continue;
         }
-        let mut path = parent.trim_matches('/').to_string();
+        let mut path = model_dir_relative_parent.trim_matches('/').to_string();
         for p in parts {
             if !path.is_empty() {
                 path.push('/');
