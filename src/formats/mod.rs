@@ -1,6 +1,17 @@
 //! File formats: identify what a file is from its first bytes (magic numbers, header shape) and, only
-//! where the content says nothing, from its extension. Identification never executes or fully parses
-//! anything; the per-format header readers that extract model facts will live beside this file.
+//! where the content says nothing, from its extension; then, for the formats whose headers describe the
+//! model (safetensors, GGUF, ONNX, shard indexes), read those headers into facts with bounded readers
+//! that never load tensor data, never execute anything and never panic. Problems found on the way are
+//! [`Defect`]s with stable codes (the table [`DEFECT_CODES`]).
+
+pub mod gguf;
+pub mod onnx;
+pub mod safetensors;
+pub mod shard_index;
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -175,6 +186,243 @@ pub fn sniff(head: &[u8], size: u64, name: &str) -> Format {
     }
 }
 
+/// Something structurally wrong (or suspicious) in a file, found by a header reader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Defect {
+    /// Stable kebab-case code, one of [`DEFECT_CODES`].
+    pub code: &'static str,
+    /// What is wrong, for people.
+    pub message: String,
+    /// Byte offset in the file where the problem was seen, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+}
+
+impl Defect {
+    /// A defect without a position.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(DEFECT_CODES.iter().any(|(c, _)| *c == code), "{code}");
+        Defect {
+            code,
+            message: message.into(),
+            offset: None,
+        }
+    }
+
+    /// A defect at byte `offset` of the file.
+    pub fn at(code: &'static str, offset: u64, message: impl Into<String>) -> Self {
+        Defect {
+            offset: Some(offset),
+            ..Defect::new(code, message)
+        }
+    }
+}
+
+impl std::fmt::Display for Defect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.offset {
+            Some(o) => write!(f, "{} at byte {}: {}", self.code, o, self.message),
+            None => write!(f, "{}: {}", self.code, self.message),
+        }
+    }
+}
+
+/// Every defect code the readers use, with a one-sentence description (for generated docs).
+pub const DEFECT_CODES: &[(&str, &str)] = &[
+    ("defects-truncated", "More defects were found in the file than are listed; the rest were dropped."),
+    ("safetensors-unreadable", "The safetensors header could not be read, so no facts were extracted."),
+    ("safetensors-truncated", "The file ends before the 8-byte header length or before the end of the header it announces."),
+    ("safetensors-header-too-large", "The announced header length exceeds the 100,000,000-byte limit safetensors itself enforces."),
+    ("safetensors-header-past-end", "The announced header length is larger than the rest of the file."),
+    ("safetensors-header-not-utf8", "The header is not valid UTF-8."),
+    ("safetensors-header-not-json", "The header is not valid JSON (or nests too deeply)."),
+    ("safetensors-header-not-object", "The header is valid JSON but not an object."),
+    ("safetensors-duplicate-key", "A key appears more than once in the header; readers disagree on which one wins."),
+    ("safetensors-bad-metadata", "`__metadata__` is not a map of strings to strings."),
+    ("safetensors-bad-tensor", "A tensor entry lacks a valid dtype, shape or data_offsets."),
+    ("safetensors-unknown-dtype", "A tensor's dtype is not one safetensors defines; its byte size cannot be checked."),
+    ("safetensors-shape-overflow", "A tensor's shape (or the total parameter count) overflows 64 bits."),
+    ("safetensors-size-mismatch", "A tensor's byte range does not match its dtype size times its element count."),
+    ("safetensors-partial-byte", "A sub-byte dtype's element count does not fill a whole number of bytes."),
+    ("safetensors-bad-offsets", "Tensor byte ranges overlap or leave gaps, or do not start at 0."),
+    ("safetensors-data-past-end", "Tensor data extends beyond the end of the file."),
+    ("safetensors-trailing-data", "The file holds bytes after the last tensor that no tensor accounts for."),
+    ("shard-index-unreadable", "The shard index file could not be read."),
+    ("shard-index-too-large", "The shard index file is larger than the 64 MiB a reader accepts."),
+    ("shard-index-invalid", "The shard index is not a JSON object with a `weight_map` object."),
+    ("shard-index-no-weight-map", "The JSON object has no `weight_map`, so it is not a shard index."),
+    ("shard-index-bad-entry", "A `weight_map` value or `metadata.total_size` has the wrong type."),
+    ("shard-name-unsafe", "A shard name is absolute or contains `/`, `\\` or `..`, so it could point outside the model."),
+    ("shard-missing", "A shard named by the index is not present next to it."),
+    ("shard-size-mismatch", "The index's `total_size` is larger than the shards present can hold."),
+    ("gguf-unreadable", "The GGUF header could not be read, so no facts were extracted."),
+    ("gguf-truncated", "The file ends inside the GGUF header (magic, key-value pairs or tensor infos)."),
+    ("gguf-unsupported-version", "The GGUF version (or byte order) is not one this reader parses (v2 and v3, little-endian)."),
+    ("gguf-too-many-kvs", "The key-value count exceeds the 1,048,576 limit."),
+    ("gguf-too-many-tensors", "The tensor count exceeds the 1,048,576 limit."),
+    ("gguf-string-too-long", "A key or string is longer than the 1 MiB limit."),
+    ("gguf-array-too-long", "An array has more than the 16,777,216-element limit."),
+    ("gguf-bad-value-type", "A metadata value type id is unknown, or an array holds arrays."),
+    ("gguf-bad-string", "A key or string value that is read is not valid UTF-8."),
+    ("gguf-duplicate-key", "A metadata key appears more than once."),
+    ("gguf-bad-metadata-type", "A well-known key has a value of the wrong type and was ignored."),
+    ("gguf-bad-alignment", "`general.alignment` is zero, not a power of two, or not a uint32."),
+    ("gguf-too-many-dims", "A tensor has more than 4 dimensions (GGML_MAX_DIMS)."),
+    ("gguf-duplicate-tensor", "A tensor name appears more than once."),
+    ("gguf-unknown-type", "A tensor's ggml type id is unknown (or removed), so its size cannot be checked."),
+    ("gguf-bad-tensor-shape", "A tensor's first dimension is not a multiple of its type's block size."),
+    ("gguf-shape-overflow", "A tensor's element or byte count (or the total parameter count) overflows 64 bits."),
+    ("gguf-misaligned-tensor", "A tensor's data offset is not a multiple of the alignment."),
+    ("gguf-tensor-out-of-bounds", "A tensor's data extends beyond the end of the file."),
+    ("gguf-tensor-overlap", "Two tensors' data ranges overlap."),
+    ("onnx-unreadable", "The ONNX file could not be read, so no facts were extracted."),
+    ("onnx-malformed", "The protobuf encoding is invalid (bad varint, wire type or field end)."),
+    ("onnx-length-out-of-bounds", "A length-delimited field claims more bytes than its enclosing message or the file holds."),
+    ("onnx-too-deep", "Messages nest deeper than the reader's limit of 32."),
+    ("onnx-too-many-entries", "The model has more than 10,000,000 nodes and initializers."),
+    ("onnx-no-ir-version", "The ModelProto has no ir_version."),
+    ("onnx-no-graph", "The ModelProto has no graph."),
+    ("onnx-no-opset", "The ModelProto imports no opset."),
+    ("onnx-bad-dims", "An initializer has a negative dimension or its element count overflows 64 bits."),
+    ("onnx-external-data-no-location", "An initializer stored externally names no location."),
+    ("onnx-external-data-outside", "An external data location is absolute or contains `..`, so it can read files outside the model (CVE-2024-27318)."),
+    ("onnx-external-data-missing", "An external data file is not present in the model directory."),
+];
+
+/// Facts read from a file's header.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FormatFacts {
+    Safetensors(safetensors::SafetensorsInfo),
+    Gguf(gguf::GgufInfo),
+    Onnx(onnx::OnnxInfo),
+    ShardIndex(shard_index::ShardIndex),
+    /// No header reader for this format (identified only), or the header could not be read.
+    None,
+}
+
+/// Read the facts of the file at `path`, already identified as `format` by [`sniff`], of `size` bytes and
+/// model-relative `name`. Never fails and never panics: a header that cannot be read gives
+/// [`FormatFacts::None`] and a defect saying why, followed by `<format>-unreadable`.
+///
+/// The returned defects are all the defects of the file: those inside the facts (copied) and any that
+/// stopped the reader. Shard indexes are only parsed here; checking that their shards exist is
+/// [`shard_index::check`]'s job, which needs the model's file list.
+pub fn read_facts(
+    path: &Path,
+    format: Format,
+    size: u64,
+    name: &str,
+) -> (FormatFacts, Vec<Defect>) {
+    fn failed(e: Defect, unreadable: &'static str) -> (FormatFacts, Vec<Defect>) {
+        let mut v = Vec::with_capacity(2);
+        let msg = format!("no facts extracted: {}", e.message);
+        let offset = e.offset;
+        let same = e.code == unreadable;
+        v.push(e);
+        if !same {
+            v.push(Defect {
+                offset,
+                ..Defect::new(unreadable, msg)
+            });
+        }
+        (FormatFacts::None, v)
+    }
+    match format {
+        Format::Safetensors => match safetensors::read(path, size) {
+            Ok(i) => {
+                let d = i.defects.clone();
+                (FormatFacts::Safetensors(i), d)
+            }
+            Err(e) => failed(e, "safetensors-unreadable"),
+        },
+        Format::Gguf => match gguf::read(path, size) {
+            Ok(i) => {
+                let d = i.defects.clone();
+                (FormatFacts::Gguf(i), d)
+            }
+            Err(e) => failed(e, "gguf-unreadable"),
+        },
+        Format::Onnx => match onnx::read(path, size) {
+            Ok(i) => {
+                let d = i.defects.clone();
+                (FormatFacts::Onnx(i), d)
+            }
+            Err(e) => failed(e, "onnx-unreadable"),
+        },
+        Format::Json if name.ends_with(".index.json") => match shard_index::read(path, size) {
+            Ok(i) => {
+                let d = i.defects.clone();
+                (FormatFacts::ShardIndex(i), d)
+            }
+            Err(e) if e.code == "shard-index-no-weight-map" => (FormatFacts::None, Vec::new()),
+            Err(e) => failed(e, "shard-index-unreadable"),
+        },
+        _ => (FormatFacts::None, Vec::new()),
+    }
+}
+
+/// Open a file for a header reader: non-blocking, so a fifo swapped in after the walk cannot block us,
+/// and refusing anything that is not a regular file.
+pub(crate) fn open_regular(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    Ok(f)
+}
+
+/// Read exactly `n` bytes (already checked against the file size and a cap) into a new buffer, growing it
+/// as data arrives rather than trusting `n` for one allocation.
+pub(crate) fn read_exact_vec(r: &mut impl Read, n: u64) -> io::Result<Vec<u8>> {
+    let mut v = Vec::with_capacity(usize::try_from(n.min(1 << 20)).unwrap_or(0));
+    let got = r.take(n).read_to_end(&mut v)?;
+    if (got as u64) < n {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "file shorter than expected",
+        ));
+    }
+    Ok(v)
+}
+
+/// At most this many defects are kept per file; the rest are counted in one `defects-truncated` defect.
+pub(crate) const MAX_DEFECTS: usize = 100;
+
+/// Collects defects up to [`MAX_DEFECTS`].
+#[derive(Debug, Default)]
+pub(crate) struct DefectLog {
+    items: Vec<Defect>,
+    dropped: u64,
+}
+
+impl DefectLog {
+    pub(crate) fn push(&mut self, d: Defect) {
+        if self.items.len() < MAX_DEFECTS {
+            self.items.push(d);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<Defect> {
+        if self.dropped > 0 {
+            self.items.push(Defect::new(
+                "defects-truncated",
+                format!("{} more defects not listed", self.dropped),
+            ));
+        }
+        self.items
+    }
+}
+
 /// An ONNX ModelProto starts with field 1 (`ir_version`, varint, 1..=15 today) followed by one of its
 /// other top-level fields (producer name/version, domain, model version, doc string, graph, opset).
 fn looks_like_onnx(head: &[u8]) -> bool {
@@ -192,6 +440,182 @@ mod tests {
         let mut v = (json.len() as u64).to_le_bytes().to_vec();
         v.extend_from_slice(json.as_bytes());
         v
+    }
+
+    fn fixture(rel: &str) -> (std::path::PathBuf, u64) {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(rel);
+        let n = std::fs::metadata(&p).unwrap().len();
+        (p, n)
+    }
+
+    fn facts_of(rel: &str) -> (FormatFacts, Vec<Defect>) {
+        let (p, n) = fixture(rel);
+        let head = std::fs::read(&p).unwrap();
+        let format = sniff(&head[..head.len().min(64)], n, rel);
+        read_facts(&p, format, n, rel)
+    }
+
+    #[test]
+    fn read_facts_dispatches_on_the_sniffed_format() {
+        let (f, d) = facts_of("formats/tiny.gguf");
+        assert!(matches!(f, FormatFacts::Gguf(ref i) if i.parameters == 76) && d.is_empty());
+        let (f, d) = facts_of("formats/tiny.onnx");
+        assert!(matches!(f, FormatFacts::Onnx(ref i) if i.parameters == 20) && d.is_empty());
+        let (f, d) = facts_of("tiny-model/model.safetensors");
+        assert!(matches!(f, FormatFacts::Safetensors(ref i) if i.parameters == 52) && d.is_empty());
+        let (f, d) = facts_of("formats/sharded/model.safetensors.index.json");
+        assert!(matches!(f, FormatFacts::ShardIndex(ref i) if i.tensors == 3) && d.is_empty());
+        let (f, d) = facts_of("tiny-model/config.json");
+        assert!(matches!(f, FormatFacts::None) && d.is_empty());
+    }
+
+    #[test]
+    fn read_facts_json_serialisation_is_tagged_by_kind() {
+        let (f, _) = facts_of("formats/sharded/model.safetensors.index.json");
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(v["kind"], "shard-index");
+        assert_eq!(v["total_size"], 28);
+        assert_eq!(
+            serde_json::to_value(FormatFacts::None).unwrap()["kind"],
+            "none"
+        );
+        let d = Defect::at("gguf-truncated", 7, "x");
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#"{"code":"gguf-truncated","message":"x","offset":7}"#
+        );
+    }
+
+    #[test]
+    fn read_facts_turns_failures_into_defects() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.safetensors");
+        let mut bytes = 3u64.to_le_bytes().to_vec();
+        bytes.extend(b"{x}");
+        std::fs::write(&p, &bytes).unwrap();
+        let (f, d) = read_facts(&p, Format::Safetensors, bytes.len() as u64, "m.safetensors");
+        assert!(matches!(f, FormatFacts::None));
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            ["safetensors-header-not-json", "safetensors-unreadable"]
+        );
+        // A file that vanished: one defect, already the unreadable one.
+        let gone = dir.path().join("gone.gguf");
+        let (f, d) = read_facts(&gone, Format::Gguf, 100, "gone.gguf");
+        assert!(matches!(f, FormatFacts::None));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "gguf-unreadable");
+        // A directory where a file was: not a regular file.
+        let (_, d) = read_facts(dir.path(), Format::Onnx, 100, "x.onnx");
+        assert_eq!(d[0].code, "onnx-unreadable");
+        // JSON named like an index but without weight_map is not a shard index.
+        let q = dir.path().join("a.index.json");
+        std::fs::write(&q, b"{\"a\": 1}").unwrap();
+        let (f, d) = read_facts(&q, Format::Json, 8, "a.index.json");
+        assert!(matches!(f, FormatFacts::None) && d.is_empty());
+        // Identified-only formats have no facts.
+        let (f, d) = read_facts(&q, Format::Pickle, 8, "a.pkl");
+        assert!(matches!(f, FormatFacts::None) && d.is_empty());
+    }
+
+    #[test]
+    fn read_facts_on_a_fifo_does_not_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.gguf");
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (f, d) = read_facts(&p, Format::Gguf, 100, "m.gguf");
+        assert!(matches!(f, FormatFacts::None));
+        assert_eq!(d[0].code, "gguf-unreadable");
+    }
+
+    #[test]
+    fn every_single_byte_mutation_of_the_fixtures_is_handled_without_panic() {
+        use std::io::Cursor;
+        let read = |rel: &str| std::fs::read(fixture(rel).0).unwrap();
+        type Parse<'a> = &'a dyn Fn(&[u8]);
+        let cases: [(&str, Parse); 5] = [
+            ("formats/tiny.gguf", &|b| {
+                drop(gguf::parse(Cursor::new(b), b.len() as u64))
+            }),
+            ("formats/tiny.onnx", &|b| {
+                drop(onnx::parse(Cursor::new(b), b.len() as u64))
+            }),
+            ("formats/external-data.onnx", &|b| {
+                drop(onnx::parse(Cursor::new(b), b.len() as u64))
+            }),
+            ("tiny-model/model.safetensors", &|b| {
+                drop(safetensors::parse_header(b, b.len() as u64))
+            }),
+            ("formats/sharded/model.safetensors.index.json", &|b| {
+                drop(shard_index::parse(b))
+            }),
+        ];
+        let start = std::time::Instant::now();
+        for (rel, parse) in cases {
+            let orig = read(rel);
+            for i in 0..orig.len() {
+                for v in [0x00, 0xff, 0x80, 0x7f, orig[i] ^ 1, orig[i].wrapping_add(1)] {
+                    let mut b = orig.clone();
+                    b[i] = v;
+                    parse(&b);
+                }
+            }
+        }
+        assert!(start.elapsed().as_secs() < 30);
+    }
+
+    #[test]
+    fn defect_code_table_is_complete_unique_and_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (code, desc) in DEFECT_CODES {
+            assert!(seen.insert(*code), "duplicate {code}");
+            assert!(
+                code.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{code}"
+            );
+            assert!(desc.ends_with('.'), "{code}: {desc}");
+        }
+        // Every code literal in the readers' sources is in the table, and every table code is used.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/formats");
+        let mut used = std::collections::BTreeSet::new();
+        for f in [
+            "mod.rs",
+            "safetensors.rs",
+            "gguf.rs",
+            "onnx.rs",
+            "shard_index.rs",
+        ] {
+            let all = std::fs::read_to_string(dir.join(f)).unwrap();
+            let mut src = all.split("#[cfg(test)]").next().unwrap().to_string();
+            // Leave the table itself out, so that "used" means used by a reader.
+            if let Some(a) = src.find("pub const DEFECT_CODES") {
+                let b = a + src[a..].find("\n];").unwrap();
+                src.replace_range(a..b, "");
+            }
+            for lit in src.split('"').skip(1).step_by(2) {
+                let prefixed = ["safetensors-", "gguf-", "onnx-", "shard-", "defects-"]
+                    .iter()
+                    .any(|p| lit.starts_with(p));
+                if prefixed && !lit.contains(' ') && !lit.contains('.') {
+                    used.insert(lit.to_string());
+                }
+            }
+        }
+        for u in &used {
+            assert!(
+                seen.contains(u.as_str()),
+                "{u} used but not in DEFECT_CODES"
+            );
+        }
+        for c in &seen {
+            assert!(used.contains(*c), "{c} in DEFECT_CODES but never used");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Interop suite: `aibom digest` vs. OpenSSF Model Signing (model_signing 1.1.1).
+# Interop suite: `aibom digest` vs. OpenSSF Model Signing (model_signing 1.1.1), the inventory vs. its
+# schema (jsonschema), and the format fixtures vs. the reference readers (onnx, gguf).
 #
 #   bash tests/interop/run.sh [extra args for digest_interop.py, e.g. -k symlink]
 #
@@ -53,4 +54,6 @@ boms="${CARGO_TARGET_DIR:-target}/interop-boms"
 rm -rf "${boms}"
 AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom >/dev/null || status=1
 "${venv}/bin/python" tests/interop/bom_validate.py --aibom "${aibom}" --dump-dir "${boms}" || status=1
+"${venv}/bin/python" tests/interop/onnx_fixture_check.py || status=1
+"${venv}/bin/python" tests/interop/gguf_fixture_check.py || status=1
 exit "${status}"
