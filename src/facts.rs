@@ -77,6 +77,8 @@ pub struct DatasetFact {
     pub files: Vec<String>,
     pub derived_from: Vec<String>,
     pub sensitive: Vec<String>,
+    /// Named parts of a data mixture (e.g. the entries of a training-data listing).
+    pub members: Vec<String>,
     /// Files that mention it.
     pub sources: Vec<String>,
 }

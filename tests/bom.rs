@@ -16,13 +16,8 @@ use aibom::facts::{
 use aibom::scan::{self, ScanOptions};
 use serde_json::{json, Value};
 
-fn dump(name: &str, v: &Value) {
-    if let Some(dir) = std::env::var_os("AIBOM_BOM_DUMP") {
-        let dir = Path::new(&dir);
-        std::fs::create_dir_all(dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.json")), bom::render(v)).unwrap();
-    }
-}
+mod common;
+use common::dump;
 
 fn aibom() -> Command {
     Command::new(env!("CARGO_BIN_EXE_aibom"))

@@ -539,6 +539,9 @@ fn component_data(d: &DatasetFact, r: &str) -> ComponentData {
     for f in &d.files {
         props.push(Property::new("aibom:local-file", f));
     }
+    for m in &d.members {
+        props.push(Property::new("aibom:member", m));
+    }
     let contents = (d.url.is_some() || !props.is_empty()).then(|| DataContents {
         url: d.url.clone(),
         properties: props,

