@@ -5,6 +5,7 @@
 //! See docs/ARCHITECTURE.md for the module map and data flow.
 
 pub mod analyze;
+pub mod attest;
 pub mod bom;
 pub mod completeness;
 pub mod dataset;
