@@ -36,6 +36,71 @@ const CODE_HEAD: u64 = 4096;
 /// At most this many entries of a dataset listing are recorded.
 const MAX_MEMBERS: usize = 1000;
 
+/// Every finding code the analysis itself emits (format header defects come from
+/// [`formats::DEFECT_CODES`]), with its severity and meaning. Documented in docs/findings.md.
+pub const CODES: &[(&str, Severity, &str)] = &[
+    (
+        "card-missing",
+        Severity::Low,
+        "No model card (README.md) at the model root.",
+    ),
+    (
+        "card-unreadable",
+        Severity::Low,
+        "The model card's front matter could not be read.",
+    ),
+    (
+        "card-placeholder",
+        Severity::Info,
+        "Model card sections are still template placeholders.",
+    ),
+    (
+        "metadata-unreadable",
+        Severity::Low,
+        "A metadata file (config, adapter config, Croissant) could not be read.",
+    ),
+    (
+        "remote-code",
+        Severity::Medium,
+        "config.json auto_map makes transformers import and run a Python file of the model.",
+    ),
+    (
+        "remote-code-external",
+        Severity::High,
+        "config.json auto_map runs code from another repository.",
+    ),
+    (
+        "onnx-custom-domain",
+        Severity::Medium,
+        "An ONNX graph uses operators from a custom domain, which need outside code.",
+    ),
+    (
+        "dataset-hash-mismatch",
+        Severity::High,
+        "A local data file's SHA-256 differs from the one its Croissant manifest records.",
+    ),
+    (
+        "dataset-file-missing",
+        Severity::Info,
+        "A file listed in a Croissant manifest is not present.",
+    ),
+    (
+        "license-conflict",
+        Severity::Medium,
+        "Two model-level licence statements disagree.",
+    ),
+    (
+        "license-missing",
+        Severity::Low,
+        "No licence statement for the model was found.",
+    ),
+    (
+        "license-unresolved",
+        Severity::Low,
+        "Licence statements were found but none resolved to a known licence.",
+    ),
+];
+
 /// The result of analysing a model.
 #[derive(Debug, Clone)]
 pub struct Analysis {

@@ -16,3 +16,20 @@ fn committed_inventory_schema_matches_the_types() {
         "schemas/inventory.schema.json is out of date; run AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema"
     );
 }
+
+#[test]
+fn every_finding_code_is_documented() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/findings.md"))
+            .unwrap();
+    let codes = aibom::analyze::CODES
+        .iter()
+        .map(|(c, ..)| *c)
+        .chain(aibom::formats::DEFECT_CODES.iter().map(|(c, _)| *c));
+    for code in codes {
+        assert!(
+            doc.contains(&format!("`{code}`")),
+            "docs/findings.md does not document {code}"
+        );
+    }
+}
