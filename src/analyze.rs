@@ -465,6 +465,7 @@ fn read_file(b: &mut Builder, f: &FileRecord) {
         match name.as_str() {
             "config.json" => return read_config(b, path),
             "adapter_config.json" => return read_adapter(b, path),
+            "modules.json" => return read_st_modules(b, path),
             _ => {}
         }
     }
@@ -595,6 +596,27 @@ fn read_adapter(b: &mut Builder, path: &str) {
     }
 }
 
+/// sentence-transformers `modules.json`: the pipeline of modules the library assembles.
+fn read_st_modules(b: &mut Builder, path: &str) {
+    let Some(bytes) = b.files.read(path, MAX_META) else {
+        return;
+    };
+    match config::parse_sentence_transformers_modules(&bytes) {
+        Ok(modules) => {
+            for m in &modules {
+                if let Some(t) = &m.type_ {
+                    let dir = m.path.as_deref().filter(|p| !p.is_empty()).unwrap_or(".");
+                    b.file_prop(path, "aibom:st-module", format!("{dir}: {t}"));
+                }
+            }
+            if !modules.is_empty() {
+                Builder::set_once(&mut b.facts.library_name, Some("sentence-transformers"));
+            }
+        }
+        Err(e) => b.finding("metadata-unreadable", Severity::Low, Some(path), e),
+    }
+}
+
 fn read_weights(b: &mut Builder, f: &FileRecord) {
     let path = f.path.as_str();
     let (facts, defects) = formats::read_facts(&b.files.path(path), f.format, f.size, path);
@@ -703,7 +725,6 @@ fn read_weights(b: &mut Builder, f: &FileRecord) {
         }
         FormatFacts::None => {}
     }
-    let _ = Format::Empty;
 }
 
 fn hub_id_from_url(url: &str) -> Option<String> {
@@ -979,7 +1000,7 @@ fn resolve_licences(b: &mut Builder) {
         ..Default::default()
     };
     let mut declared_seen = BTreeSet::new();
-    for (i, ev) in report.evidence.iter().enumerate() {
+    for ev in &report.evidence {
         let st = &ev.statement;
         let res = &ev.resolution;
         let shown = res
@@ -1010,7 +1031,6 @@ fn resolve_licences(b: &mut Builder) {
             res.method,
             res.confidence
         ));
-        let _ = i;
         let model_level = matches!(
             st.source,
             SourceKind::CardLicense
