@@ -171,21 +171,13 @@ fn remote_code_files_named_by_auto_map_are_findings_on_the_files() {
         .collect();
     assert_eq!(rc, ["configuration_custom.py", "modeling_custom.py"]);
     let v = bom_of("remote-code", &inv, &a);
-    let comp = v["components"]
-        .as_array()
-        .unwrap()
+    let vulns = v["vulnerabilities"].as_array().unwrap();
+    let rc = vulns
         .iter()
-        .find(|c| c["name"] == "modeling_custom.py")
+        .find(|x| x["affects"][0]["ref"] == "file:modeling_custom.py")
         .unwrap();
-    assert!(comp["properties"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|p| p["name"] == "aibom:finding"
-            && p["value"]
-                .as_str()
-                .unwrap()
-                .starts_with("remote-code [medium]")));
+    assert_eq!(rc["id"], "remote-code");
+    assert_eq!(rc["ratings"][0]["severity"], "medium");
 }
 
 #[test]

@@ -188,6 +188,12 @@ fn rich_bom_has_unique_resolvable_refs_in_every_spec_version() {
             .find(|x| x["ref"] == datasets[0]["ref"])
             .unwrap();
         assert_eq!(ds["dependsOn"], json!(["file:data/train.jsonl"]));
+        // Findings are vulnerabilities affecting the file they concern.
+        assert_eq!(v["vulnerabilities"][0]["id"], "license-conflict");
+        assert_eq!(
+            v["vulnerabilities"][0]["affects"][0]["ref"],
+            "file:config.json"
+        );
         let env = &model["modelCard"]["considerations"]["environmentalConsiderations"];
         assert_eq!(
             env.is_null(),

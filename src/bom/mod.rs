@@ -285,21 +285,6 @@ fn skeleton(
         if let Some(extra) = facts.files.get(&f.path) {
             props.extend(extra.properties.iter().map(|(k, v)| prop(k, v)));
         }
-        for finding in facts
-            .findings
-            .iter()
-            .filter(|x| x.path.as_deref() == Some(&f.path))
-        {
-            props.push(prop(
-                "aibom:finding",
-                format!(
-                    "{} [{}]: {}",
-                    finding.code,
-                    finding.severity.as_str(),
-                    finding.message
-                ),
-            ));
-        }
         c.properties = Some(Properties(props));
         components.push(c);
     }
@@ -506,6 +491,15 @@ fn splice(v: &mut Value, facts: &ModelFacts, ds_refs: &[String], opts: &BomOptio
     }
     model["modelCard"] =
         serde_json::to_value(model_card(facts, ds_refs, spec)).expect("model card serialises");
+    if !facts.findings.is_empty() {
+        let vulns = facts
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| finding_json(i, f))
+            .collect();
+        v["vulnerabilities"] = Value::Array(vulns);
+    }
 
     let data: BTreeMap<&str, (&DatasetFact, &String)> = facts
         .datasets
@@ -532,6 +526,28 @@ fn splice(v: &mut Value, facts: &ModelFacts, ds_refs: &[String], opts: &BomOptio
             }
         }
     }
+}
+
+/// A finding as a CycloneDX vulnerability: `id` is the stable code (docs/findings.md), `affects` the
+/// file's component (or the model when the finding is about no single file), the rating its severity.
+fn finding_json(i: usize, f: &crate::facts::Finding) -> Value {
+    let target = f
+        .path
+        .as_deref()
+        .map(file_ref)
+        .unwrap_or_else(|| MODEL_REF.to_string());
+    let mut v = json!({
+        "bom-ref": format!("finding:{}:{}", i + 1, f.code),
+        "id": f.code,
+        "source": {"name": "aibom"},
+        "ratings": [{"severity": f.severity.as_str(), "method": "other", "source": {"name": "aibom"}}],
+        "description": f.message,
+        "affects": [{"ref": target}],
+    });
+    if let Some(off) = f.offset {
+        v["properties"] = json!([{"name": "aibom:offset", "value": off.to_string()}]);
+    }
+    v
 }
 
 fn component_data(d: &DatasetFact, r: &str) -> ComponentData {
