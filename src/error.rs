@@ -24,8 +24,10 @@ pub enum Error {
     NotFound { path: PathBuf },
 
     /// A symbolic link was found while symlinks are not allowed.
-    #[error("{path}: is a symbolic link (pass --allow-symlinks to hash the file it points to)")]
-    Symlink { path: PathBuf },
+    #[error(
+        "{path}: is a symbolic link (pass --allow-symlinks to hash the file it points to){hint}"
+    )]
+    Symlink { path: PathBuf, hint: &'static str },
 
     /// A symbolic link whose target does not exist or cannot be resolved (dangling link, loop).
     #[error("{path}: symbolic link cannot be resolved: {reason}")]

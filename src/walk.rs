@@ -219,8 +219,16 @@ fn resolve_entry(path: &Path, lmeta: &Metadata, allow_symlinks: bool) -> Result<
     let ft = lmeta.file_type();
     if ft.is_symlink() {
         if !allow_symlinks {
+            // Hugging Face cache snapshots are all links into `../../blobs/`: say so.
+            let into_blobs =
+                fs::read_link(path).is_ok_and(|t| t.components().any(|c| c.as_os_str() == "blobs"));
             return Err(Error::Symlink {
                 path: path.to_path_buf(),
+                hint: if into_blobs {
+                    "; this looks like a Hugging Face cache snapshot, whose files are links into blobs/"
+                } else {
+                    ""
+                },
             });
         }
         let target = fs::metadata(path).map_err(|e| Error::BrokenSymlink {

@@ -457,3 +457,24 @@ fn bundled_example_model_scans_with_expected_roles() {
         );
     }
 }
+
+#[test]
+fn hugging_face_cache_snapshot_error_explains_the_links() {
+    let d = tmp();
+    let repo = d.path().join("models--org--m");
+    let blob = repo.join("blobs/0123abcd");
+    write(&repo, "blobs/0123abcd", b"w");
+    let snap = repo.join("snapshots/0123456789abcdef0123456789abcdef01234567");
+    fs::create_dir_all(&snap).unwrap();
+    symlink("../../blobs/0123abcd", snap.join("config.json")).unwrap();
+    let o = digest_of(&snap, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("Hugging Face cache snapshot"),
+        "{}",
+        stderr(&o)
+    );
+    let o = digest_of(&snap, &["--allow-symlinks"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), expected_root(&[&fs::read(blob).unwrap()]));
+}
