@@ -3,13 +3,18 @@
 //! certificate chain, or keyless Sigstore) yields [`VerifiedSignature`] — what was signed and by whom —
 //! and the statement check then compares what was signed with the files on disk.
 
+pub mod keyless;
+
 use serde::Serialize;
 
 /// What a verified signature covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedContent {
     /// A DSSE envelope's payload (an in-toto statement for OMS and AIBOM attestations).
-    Dsse { payload_type: String, payload: Vec<u8> },
+    Dsse {
+        payload_type: String,
+        payload: Vec<u8>,
+    },
     /// A plain message signature over an artifact digest (cosign `sign-blob` style).
     MessageDigest { algorithm: String, digest: Vec<u8> },
 }
