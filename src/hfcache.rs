@@ -168,7 +168,8 @@ pub struct Counts {
 /// The result of [`verify_cache`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CacheReport {
-    pub path: PathBuf,
+    /// The path verified, as given (lossy UTF-8, so the report always serializes).
+    pub path: String,
     pub layout: CacheLayout,
     pub repos: Vec<RepoReport>,
     pub counts: Counts,
@@ -211,7 +212,7 @@ impl CacheReport {
         }
         let ok = c.ok == c.files && c.broken_refs == 0 && c.problems == 0;
         CacheReport {
-            path: path.to_path_buf(),
+            path: path.to_string_lossy().into_owned(),
             layout,
             repos,
             counts: c,
