@@ -15,6 +15,7 @@ pub mod facts;
 pub mod formats;
 pub mod hash;
 pub mod hf;
+pub mod hfcache;
 pub mod inventory;
 pub mod license;
 pub mod output;

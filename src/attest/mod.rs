@@ -3,6 +3,8 @@
 //! certificate chain, or keyless Sigstore) yields [`VerifiedSignature`] — what was signed and by whom —
 //! and the statement check then compares what was signed with the files on disk.
 
+pub mod keyless;
+
 use serde::Serialize;
 
 /// What a verified signature covers.

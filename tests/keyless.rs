@@ -1,0 +1,555 @@
+//! Keyless verification against real Sigstore bundles (public-good production and staging instances).
+//!
+//! The bundles are not copied into this repository: they are the test data shipped inside the
+//! `sigstore-verify` crate itself, read at test time from where cargo unpacked it (found through
+//! `cargo metadata`). The crate's source is always present when this test builds, since it is compiled.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use aibom::attest::keyless::{
+    verify_keyless, IdentityMatch, KeylessArtifact, KeylessError, KeylessPolicy,
+};
+use aibom::attest::{SignedContent, Signer};
+use base64::Engine as _;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const CONDA_ID: &str =
+    "https://github.com/prefix-dev/sigstore-example/.github/workflows/action.yaml@refs/heads/main";
+const GH_ACTIONS: &str = "https://token.actions.githubusercontent.com";
+const GH_OAUTH: &str = "https://github.com/login/oauth";
+
+/// `test_data/` of the sigstore-verify crate in the cargo registry.
+fn data_dir() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        let out = std::process::Command::new(cargo)
+            .args(["metadata", "--format-version", "1", "--offline"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run cargo metadata");
+        assert!(out.status.success(), "cargo metadata failed");
+        let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
+        let manifest = meta["packages"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .find(|p| p["name"] == "sigstore-verify")
+            .and_then(|p| p["manifest_path"].as_str())
+            .expect("sigstore-verify in the dependency graph");
+        let dir = PathBuf::from(manifest)
+            .parent()
+            .expect("crate dir")
+            .join("test_data");
+        assert!(dir.is_dir(), "{} missing", dir.display());
+        dir
+    })
+}
+
+fn read(rel: &str) -> Vec<u8> {
+    let p = data_dir().join(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn json(rel: &str) -> Value {
+    serde_json::from_slice(&read(rel)).expect("test bundle is JSON")
+}
+
+fn to_bytes(v: &Value) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap()
+}
+
+fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+fn exact(s: &str) -> IdentityMatch {
+    IdentityMatch::Exact(s.to_string())
+}
+
+fn policy(identity: &str, issuer: &str) -> KeylessPolicy {
+    KeylessPolicy {
+        identity: exact(identity),
+        issuer: exact(issuer),
+    }
+}
+
+fn conda_policy() -> KeylessPolicy {
+    policy(CONDA_ID, GH_ACTIONS)
+}
+
+const CONDA_DSSE: &str = "bundles/conda-attestation.sigstore.json";
+const CONDA_DSSE_REKOR2: &str = "bundles/conda-attestation-rekor2.sigstore.json";
+const CONDA_PACKAGE: &str = "bundles/signed-package-2.1.0-hb0f4dca_0.conda";
+const COSIGN_BLOB: &str = "bundles/cosign-v3-blob.sigstore.json";
+const COSIGN_BLOB_ARTIFACT: &str = "bundles/cosign-v3-blob.txt";
+
+fn staging_root() -> &'static [u8] {
+    sigstore_verify::trust_root::SIGSTORE_STAGING_TRUSTED_ROOT.as_bytes()
+}
+
+fn production_root() -> Value {
+    serde_json::from_str(sigstore_verify::trust_root::SIGSTORE_PRODUCTION_TRUSTED_ROOT).unwrap()
+}
+
+// ---- valid bundles ----
+
+#[test]
+fn dsse_v03_rekor_v1_verifies_without_artifact_and_returns_the_payload() {
+    let bundle = read(CONDA_DSSE);
+    let v = verify_keyless(&bundle, &conda_policy(), None, KeylessArtifact::None).unwrap();
+    let SignedContent::Dsse {
+        payload_type,
+        payload,
+    } = &v.content
+    else {
+        panic!("expected DSSE content, got {:?}", v.content)
+    };
+    assert_eq!(payload_type, "application/vnd.in-toto+json");
+    let statement: Value = serde_json::from_slice(payload).unwrap();
+    assert_eq!(
+        statement["subject"][0]["name"],
+        "signed-package-2.1.0-hb0f4dca_0.conda"
+    );
+    let Signer::Keyless {
+        identity,
+        issuer,
+        integrated_time,
+        log_index,
+    } = &v.signer
+    else {
+        panic!("expected a keyless signer")
+    };
+    assert_eq!(identity, CONDA_ID);
+    assert_eq!(issuer, GH_ACTIONS);
+    assert_eq!(*integrated_time, Some(1756728839));
+    let b = json(CONDA_DSSE);
+    let idx: u64 = b["verificationMaterial"]["tlogEntries"][0]["logIndex"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(*log_index, Some(idx));
+}
+
+#[test]
+fn dsse_with_artifact_digest_binds_the_subject() {
+    let bundle = read(CONDA_DSSE);
+    let digest = sha256(&read(CONDA_PACKAGE));
+    verify_keyless(
+        &bundle,
+        &conda_policy(),
+        None,
+        KeylessArtifact::Digest(digest),
+    )
+    .unwrap();
+    let e = verify_keyless(
+        &bundle,
+        &conda_policy(),
+        None,
+        KeylessArtifact::Digest(sha256(b"another file")),
+    )
+    .unwrap_err();
+    assert!(matches!(e, KeylessError::ArtifactMismatch(_)), "{e}");
+}
+
+#[test]
+fn regex_identity_and_issuer() {
+    let bundle = read(CONDA_DSSE);
+    let p = KeylessPolicy {
+        identity: IdentityMatch::regex(
+            r"^https://github\.com/prefix-dev/.+@refs/heads/main$",
+            "--certificate-identity-regexp",
+        )
+        .unwrap(),
+        issuer: IdentityMatch::regex(r"^https://token\.actions\.", "--x").unwrap(),
+    };
+    verify_keyless(&bundle, &p, None, KeylessArtifact::None).unwrap();
+
+    let p = KeylessPolicy {
+        identity: IdentityMatch::regex(
+            r"^https://github\.com/other-org/",
+            "--certificate-identity-regexp",
+        )
+        .unwrap(),
+        issuer: exact(GH_ACTIONS),
+    };
+    let e = verify_keyless(&bundle, &p, None, KeylessArtifact::None).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "certificate identity {CONDA_ID} does not match --certificate-identity-regexp ^https://github\\.com/other-org/"
+        )
+    );
+    let p = KeylessPolicy {
+        identity: exact(CONDA_ID),
+        issuer: IdentityMatch::regex("accounts\\.google", "--certificate-oidc-issuer-regexp")
+            .unwrap(),
+    };
+    let e = verify_keyless(&bundle, &p, None, KeylessArtifact::None).unwrap_err();
+    assert!(matches!(e, KeylessError::IssuerMismatch { .. }), "{e}");
+}
+
+#[test]
+fn message_signature_v03_with_tsa_verifies_against_the_artifact_digest() {
+    let bundle = read(COSIGN_BLOB);
+    let digest = sha256(&read(COSIGN_BLOB_ARTIFACT));
+    let p = policy("w.vollprecht@gmail.com", GH_OAUTH);
+    let v = verify_keyless(&bundle, &p, None, KeylessArtifact::Digest(digest)).unwrap();
+    assert_eq!(
+        v.content,
+        SignedContent::MessageDigest {
+            algorithm: "sha256".to_string(),
+            digest: digest.to_vec()
+        }
+    );
+    assert!(matches!(
+        v.signer,
+        Signer::Keyless {
+            integrated_time: Some(_),
+            ..
+        }
+    ));
+
+    let e = verify_keyless(&bundle, &p, None, KeylessArtifact::None).unwrap_err();
+    assert!(matches!(e, KeylessError::ArtifactRequired));
+    assert!(e.is_unusable_input());
+
+    let mut other = read(COSIGN_BLOB_ARTIFACT);
+    other.push(b'\n');
+    let e = verify_keyless(&bundle, &p, None, KeylessArtifact::Digest(sha256(&other))).unwrap_err();
+    assert!(!e.is_unusable_input());
+    assert!(
+        matches!(
+            e,
+            KeylessError::ArtifactMismatch(_) | KeylessError::Signature(_)
+        ),
+        "{e}"
+    );
+}
+
+/// The digest a message-signature bundle records (its artifact is not in the test data).
+fn message_digest(b: &Value) -> [u8; 32] {
+    let d = base64::engine::general_purpose::STANDARD
+        .decode(
+            b["messageSignature"]["messageDigest"]["digest"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+    d.try_into().unwrap()
+}
+
+#[test]
+fn media_type_v02_message_signature_verifies() {
+    // GitHub Actions identity (URI SAN); the wheel itself is not in the test data, so the digest the
+    // bundle records stands in for it.
+    let b = json("bundles/bundle_v3_github.whl.sigstore");
+    assert_eq!(
+        b["mediaType"],
+        "application/vnd.dev.sigstore.bundle+json;version=0.2"
+    );
+    let id =
+        "https://github.com/trailofbits/rfc8785.py/.github/workflows/release.yml@refs/tags/v0.1.2";
+    let d = message_digest(&b);
+    verify_keyless(
+        &to_bytes(&b),
+        &policy(id, GH_ACTIONS),
+        None,
+        KeylessArtifact::Digest(d),
+    )
+    .unwrap();
+}
+
+#[test]
+fn media_type_v01_dsse_with_inclusion_promise_only_verifies() {
+    // Rekor v1 intoto entry with a signed entry timestamp and no inclusion proof; the statement's only
+    // subject has a sha512 digest.
+    let b = read("bundles/dsse.sigstore.json");
+    let p = policy("brian@dehamer.com", GH_OAUTH);
+    let v = verify_keyless(&b, &p, None, KeylessArtifact::None).unwrap();
+    assert!(matches!(v.content, SignedContent::Dsse { .. }));
+}
+
+#[test]
+fn rekor_v2_with_tsa_verifies_against_a_given_trusted_root() {
+    // Signed on the staging instance: the embedded production root must reject it, the staging root
+    // given as trusted_root.json must accept it.
+    let b = read(CONDA_DSSE_REKOR2);
+    let p = policy("jku@goto.fi", GH_OAUTH);
+    let v = verify_keyless(&b, &p, Some(staging_root()), KeylessArtifact::None).unwrap();
+    // Rekor v2 has no authenticated integrated time; the time came from the TSA.
+    assert!(matches!(
+        v.signer,
+        Signer::Keyless {
+            integrated_time: None,
+            log_index: Some(_),
+            ..
+        }
+    ));
+    let e = verify_keyless(&b, &p, None, KeylessArtifact::None).unwrap_err();
+    assert!(!e.is_unusable_input(), "{e}");
+
+    let b = read("upstream/sigstore-python/staging-rekor-v2.txt.sigstore.json");
+    let d = sha256(&read("upstream/sigstore-python/staging-rekor-v2.txt"));
+    verify_keyless(&b, &p, Some(staging_root()), KeylessArtifact::Digest(d)).unwrap();
+}
+
+// ---- policy failures ----
+
+#[test]
+fn wrong_identity_is_named() {
+    let b = read(CONDA_DSSE);
+    let e = verify_keyless(
+        &b,
+        &policy("someone@example.com", GH_ACTIONS),
+        None,
+        KeylessArtifact::None,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("certificate identity {CONDA_ID} does not match --certificate-identity someone@example.com")
+    );
+    assert!(!e.is_unusable_input());
+}
+
+#[test]
+fn wrong_issuer_is_named() {
+    let b = read(CONDA_DSSE);
+    let e = verify_keyless(
+        &b,
+        &policy(CONDA_ID, "https://accounts.google.com"),
+        None,
+        KeylessArtifact::None,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("certificate OIDC issuer {GH_ACTIONS} does not match --certificate-oidc-issuer https://accounts.google.com")
+    );
+}
+
+// ---- tampering ----
+
+#[test]
+fn tampered_payload_is_rejected() {
+    let mut b = json(CONDA_DSSE);
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut payload = engine
+        .decode(b["dsseEnvelope"]["payload"].as_str().unwrap())
+        .unwrap();
+    let text = String::from_utf8(payload.clone()).unwrap();
+    let at = text.find("54303491").unwrap();
+    payload[at] = b'6';
+    b["dsseEnvelope"]["payload"] = Value::String(engine.encode(&payload));
+    let e =
+        verify_keyless(&to_bytes(&b), &conda_policy(), None, KeylessArtifact::None).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            KeylessError::Signature(_) | KeylessError::TransparencyLog(_)
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn tampered_signature_is_rejected() {
+    let mut b = json(COSIGN_BLOB);
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut sig = engine
+        .decode(b["messageSignature"]["signature"].as_str().unwrap())
+        .unwrap();
+    let n = sig.len();
+    sig[n - 3] ^= 1;
+    b["messageSignature"]["signature"] = Value::String(engine.encode(&sig));
+    let d = sha256(&read(COSIGN_BLOB_ARTIFACT));
+    let e = verify_keyless(
+        &to_bytes(&b),
+        &policy("w.vollprecht@gmail.com", GH_OAUTH),
+        None,
+        KeylessArtifact::Digest(d),
+    )
+    .unwrap_err();
+    assert!(!e.is_unusable_input(), "{e}");
+}
+
+#[test]
+fn tampered_inclusion_proof_is_rejected() {
+    let mut b = json(CONDA_DSSE);
+    let hashes = &mut b["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]["hashes"];
+    hashes[0] = Value::String(base64::engine::general_purpose::STANDARD.encode([7u8; 32]));
+    let e =
+        verify_keyless(&to_bytes(&b), &conda_policy(), None, KeylessArtifact::None).unwrap_err();
+    assert!(matches!(e, KeylessError::TransparencyLog(_)), "{e}");
+}
+
+#[test]
+fn integrated_time_after_certificate_expiry_is_rejected() {
+    // The certificate is valid for ten minutes from 2025-09-01T12:13:59Z. Moving the log's integrated
+    // time an hour later (after expiry) must fail: the signed entry timestamp no longer verifies.
+    let mut b = json(CONDA_DSSE);
+    let entry = &mut b["verificationMaterial"]["tlogEntries"][0];
+    entry["integratedTime"] = Value::String((1756728839i64 + 3600).to_string());
+    let e =
+        verify_keyless(&to_bytes(&b), &conda_policy(), None, KeylessArtifact::None).unwrap_err();
+    assert!(matches!(e, KeylessError::TransparencyLog(_)), "{e}");
+
+    // Without the signed entry timestamp the (unauthenticated) integrated time cannot vouch for the
+    // signing time, and this bundle has no RFC 3161 timestamp: no trusted time, no verification.
+    let entry = &mut b["verificationMaterial"]["tlogEntries"][0];
+    entry.as_object_mut().unwrap().remove("inclusionPromise");
+    let e =
+        verify_keyless(&to_bytes(&b), &conda_policy(), None, KeylessArtifact::None).unwrap_err();
+    assert!(matches!(e, KeylessError::Timestamp(_)), "{e}");
+}
+
+#[test]
+fn log_entry_of_another_signature_is_rejected() {
+    // CVE-2022-36056: a valid log entry (staging instance) that belongs to a different signature.
+    let b = json("bundles/bundle_cve_2022_36056.txt.sigstore");
+    let d = message_digest(&b);
+    let e = verify_keyless(
+        &to_bytes(&b),
+        &policy("william@yossarian.net", GH_OAUTH),
+        Some(staging_root()),
+        KeylessArtifact::Digest(d),
+    )
+    .unwrap_err();
+    assert!(matches!(e, KeylessError::TransparencyLog(_)), "{e}");
+}
+
+// ---- trusted roots ----
+
+#[test]
+fn other_fulcio_ca_breaks_the_chain() {
+    // The production root with its Fulcio CAs replaced by staging's: log keys still verify, the
+    // certificate chain does not.
+    let mut root = production_root();
+    let staging: Value = serde_json::from_slice(staging_root()).unwrap();
+    root["certificateAuthorities"] = staging["certificateAuthorities"].clone();
+    let e = verify_keyless(
+        &read(CONDA_DSSE),
+        &conda_policy(),
+        Some(&to_bytes(&root)),
+        KeylessArtifact::None,
+    )
+    .unwrap_err();
+    assert!(matches!(e, KeylessError::Certificate(_)), "{e}");
+}
+
+#[test]
+fn empty_trusted_root_verifies_nothing() {
+    let mut root = production_root();
+    for k in [
+        "certificateAuthorities",
+        "tlogs",
+        "ctlogs",
+        "timestampAuthorities",
+    ] {
+        root[k] = Value::Array(vec![]);
+    }
+    let e = verify_keyless(
+        &read(CONDA_DSSE),
+        &conda_policy(),
+        Some(&to_bytes(&root)),
+        KeylessArtifact::None,
+    )
+    .unwrap_err();
+    assert!(!e.is_unusable_input(), "{e}");
+}
+
+#[test]
+fn untrusted_ct_log_key_fails_the_sct() {
+    // A production bundle (v0.1 media type); the conformance suite's trusted root carries a CT log key
+    // that did not sign the certificate's SCT.
+    let b = json("invalid-ct-key_fail/bundle.sigstore.json");
+    let d = message_digest(&b);
+    let p = KeylessPolicy {
+        identity: IdentityMatch::regex(
+            "^https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/",
+            "--x",
+        )
+        .unwrap(),
+        issuer: exact(GH_ACTIONS),
+    };
+    verify_keyless(&to_bytes(&b), &p, None, KeylessArtifact::Digest(d)).unwrap();
+    let e = verify_keyless(
+        &to_bytes(&b),
+        &p,
+        Some(&read("invalid-ct-key_fail/trusted_root.json")),
+        KeylessArtifact::Digest(d),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            KeylessError::Certificate(_) | KeylessError::TrustedRoot(_)
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn inclusion_proof_without_checkpoint_is_rejected() {
+    let b = json("bundles/bundle_no_checkpoint.txt.sigstore");
+    let d = message_digest(&b);
+    let e = verify_keyless(
+        &to_bytes(&b),
+        &policy("william@yossarian.net", GH_OAUTH),
+        None,
+        KeylessArtifact::Digest(d),
+    )
+    .unwrap_err();
+    assert!(matches!(e, KeylessError::InvalidBundle(_)), "{e}");
+}
+
+// ---- bundle shape ----
+
+#[test]
+fn media_type_must_be_present_and_known() {
+    let mut b = json(CONDA_DSSE);
+    b.as_object_mut().unwrap().remove("mediaType");
+    let e =
+        verify_keyless(&to_bytes(&b), &conda_policy(), None, KeylessArtifact::None).unwrap_err();
+    assert!(matches!(e, KeylessError::MissingMediaType));
+    let e = verify_keyless(
+        &read("bundles/bundle_invalid_version.txt.sigstore"),
+        &policy("william@yossarian.net", GH_OAUTH),
+        None,
+        KeylessArtifact::Digest([0; 32]),
+    )
+    .unwrap_err();
+    assert!(matches!(e, KeylessError::UnsupportedMediaType(_)), "{e}");
+}
+
+#[test]
+fn public_key_bundle_is_not_keyless() {
+    let e = verify_keyless(
+        &read("managed-key/bundle.sigstore.json"),
+        &conda_policy(),
+        None,
+        KeylessArtifact::None,
+    )
+    .unwrap_err();
+    assert!(matches!(e, KeylessError::NotKeyless), "{e}");
+}
+
+#[test]
+fn bundle_without_log_entry_is_rejected() {
+    let b = json("bundles/bundle_no_log_entry.txt.sigstore");
+    let e = verify_keyless(
+        &to_bytes(&b),
+        &policy(
+            "alex.cameron@trailofbits.com",
+            "https://accounts.google.com",
+        ),
+        None,
+        KeylessArtifact::Digest([0; 32]),
+    )
+    .unwrap_err();
+    assert!(matches!(e, KeylessError::InvalidBundle(_)), "{e}");
+}
