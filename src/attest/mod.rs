@@ -3,13 +3,30 @@
 //! certificate chain, or keyless Sigstore) yields [`VerifiedSignature`] — what was signed and by whom —
 //! and the statement check then compares what was signed with the files on disk.
 
+// `attest::attest` is the AIBOM attestation, named after the `aibom attest` command it serves.
+#[allow(clippy::module_inception)]
+pub mod attest;
+pub mod bundle;
+pub mod dsse;
+pub mod error;
+pub mod keys;
+pub mod oms;
+pub mod sign;
+pub mod verify;
+pub mod x509;
+
+pub use error::{AttestError, AttestResult};
+
 use serde::Serialize;
 
 /// What a verified signature covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedContent {
     /// A DSSE envelope's payload (an in-toto statement for OMS and AIBOM attestations).
-    Dsse { payload_type: String, payload: Vec<u8> },
+    Dsse {
+        payload_type: String,
+        payload: Vec<u8>,
+    },
     /// A plain message signature over an artifact digest (cosign `sign-blob` style).
     MessageDigest { algorithm: String, digest: Vec<u8> },
 }
