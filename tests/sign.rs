@@ -451,3 +451,71 @@ fn certificate_method_chains_to_the_given_root() {
     let other = PrivateKey::generate(Curve::P256);
     assert!(SignerMaterial::from_certificate_files(&other, &leaf, &[]).is_err());
 }
+
+/// Plain Sigstore bundles over one file, as cosign writes them: a message signature over the file's
+/// SHA-256 (`sign-blob`) and an in-toto statement naming the file (`attest-blob`).
+#[test]
+fn cosign_style_blob_bundles_verify_against_the_file() {
+    use aibom::attest::bundle::{Material, MessageSignature, MEDIA_TYPE_V03};
+    use aibom::attest::sign::sign_statement;
+    use sha2::{Digest, Sha256};
+
+    let t = setup("p256");
+    let key = PrivateKey::read(&t.path().join("k.key"), None).unwrap();
+    let file = t.path().join("m/model.bin");
+    let bytes = fs::read(&file).unwrap();
+    let digest = Sha256::digest(&bytes).to_vec();
+    let blob = Bundle {
+        media_type: MEDIA_TYPE_V03.to_string(),
+        material: Material::PublicKey {
+            hint: None,
+            raw_bytes: None,
+        },
+        tlog_entries: Vec::new(),
+        timestamp_verification_data: None,
+        content: Content::Message(MessageSignature {
+            digest: Some(("SHA2_256".to_string(), digest.clone())),
+            signature: key.sign(&bytes),
+        }),
+    };
+    fs::write(t.path().join("blob.sig"), blob.to_json()).unwrap();
+    let statement = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "model.bin", "digest": {"sha256": hex::encode(&digest)}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {}
+    });
+    let att = sign_statement(
+        serde_json::to_vec(&statement).unwrap(),
+        &key,
+        &SignerMaterial::Key,
+    );
+    fs::write(t.path().join("att.sig"), att.to_json()).unwrap();
+    let digest_arg = format!("sha256:{}", hex::encode(&digest));
+    for (bundle, kind) in [("blob.sig", "message-signature"), ("att.sig", "in-toto")] {
+        for target in ["m/model.bin", digest_arg.as_str()] {
+            let o = run(aibom(t.path()).args([
+                "verify", target, "--bundle", bundle, "--key", "k.pub", "-o", "json",
+            ]));
+            assert_eq!(code(&o), 0, "{bundle} {target}: {}{}", out(&o), err(&o));
+            let r: Value = serde_json::from_str(&out(&o)).unwrap();
+            assert_eq!(r["signed"], kind);
+        }
+        // A model directory is not what these bundles sign.
+        let o = run(aibom(t.path()).args(["verify", "m", "--bundle", bundle, "--key", "k.pub"]));
+        assert_eq!(code(&o), 1, "{}", out(&o));
+    }
+    fs::write(&file, b"tampered").unwrap();
+    for bundle in ["blob.sig", "att.sig"] {
+        let o = run(aibom(t.path()).args([
+            "verify",
+            "m/model.bin",
+            "--bundle",
+            bundle,
+            "--key",
+            "k.pub",
+        ]));
+        assert_eq!(code(&o), 1, "{bundle}: {}", out(&o));
+        assert!(out(&o).contains("model.bin"), "{}", out(&o));
+    }
+}
