@@ -10,6 +10,11 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand};
 
 use aibom::analyze;
+use aibom::attest::bundle::Bundle;
+use aibom::attest::keys::{Curve, PrivateKey, PublicKey};
+use aibom::attest::sign::{self, SignerMaterial};
+use aibom::attest::verify::{self, CheckOptions, Target, VerifyReport};
+use aibom::attest::{attest, AttestError, Signer};
 use aibom::hash::{NoProgress, Progress};
 use aibom::output::{self, OutputSpec};
 use aibom::report::{self, human_bytes, ScanReport};
@@ -25,6 +30,10 @@ Examples:
   aibom scan ./my-model -o cyclonedx-json@1.7=bom.json -o json=inventory.json -o table
   aibom digest ./my-model                       OMS root digest (sha256:...), as model_signing signs it
   aibom digest ./my-model --ignore-paths runs --allow-symlinks
+  aibom keygen --output-prefix release          release.key + release.pub (P-256)
+  aibom sign ./my-model --key release.key       OMS v1.0 signature in ./my-model.sig
+  aibom attest ./my-model --key release.key     signed AIBOM in ./my-model.aibom.sigstore.json
+  aibom verify ./my-model --bundle my-model.sig --key release.pub
 
 Exit codes: 0 success, 1 verification or policy failed, 2 usage or I/O error.";
 
@@ -59,6 +68,138 @@ enum Command {
         after_help = "Examples:\n  aibom digest ./model\n  aibom digest ./model --ignore-paths checkpoints --no-ignore-git-paths"
     )]
     Digest(DigestArgs),
+    /// Generate an ECDSA key pair for signing: NAME.key (PKCS#8 PEM, encrypted when AIBOM_KEY_PASSWORD
+    /// is set) and NAME.pub.
+    #[command(
+        after_help = "Examples:\n  aibom keygen\n  AIBOM_KEY_PASSWORD=... aibom keygen --curve p384 --output-prefix release"
+    )]
+    Keygen(KeygenArgs),
+    /// Sign a model (OMS v1.0, as model_signing): a Sigstore bundle next to the model.
+    #[command(
+        after_help = "Examples:\n  aibom sign ./model --key release.key                     writes ./model.sig\n  aibom sign ./model --key leaf.key --certificate leaf.pem --certificate-chain ca.pem\n\nThe key may be PKCS#8, SEC1 or encrypted PKCS#8 (password in AIBOM_KEY_PASSWORD).\nA bundle written inside the model is left out of the signed files."
+    )]
+    Sign(SignArgs),
+    /// Sign the model's AIBOM as an in-toto attestation bound to the model's OMS root digest.
+    #[command(
+        after_help = "Examples:\n  aibom attest ./model --key release.key                   BOM generated from the model\n  aibom attest ./model --key release.key --bom bom.json --bundle model.att.json"
+    )]
+    Attest(AttestArgs),
+    /// Verify a signed model, file or digest against a Sigstore bundle (OMS signatures from aibom or
+    /// model_signing, AIBOM attestations, cosign blob signatures and attestations).
+    #[command(
+        after_help = "Examples:\n  aibom verify ./model --bundle model.sig --key release.pub\n  aibom verify ./model --bundle model.sig --certificate-chain root-ca.pem -o json\n  aibom verify model.safetensors --bundle model.sig --key release.pub\n  aibom verify sha256:4f2a... --bundle model.sig --key release.pub\n\nExit codes: 0 verified, 1 not verified (bad signature, files differ), 2 unusable input."
+    )]
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct KeygenArgs {
+    /// Curve of the new key.
+    #[arg(long, value_enum, default_value = "p256")]
+    curve: CurveArg,
+    /// Write NAME.key and NAME.pub.
+    #[arg(long, value_name = "NAME", default_value = "aibom")]
+    output_prefix: String,
+    /// Overwrite existing key files.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CurveArg {
+    P256,
+    P384,
+}
+
+/// The private key used to sign.
+#[derive(Args)]
+struct KeyArgs {
+    /// Private key (PKCS#8, SEC1, or encrypted PKCS#8 with the password in AIBOM_KEY_PASSWORD).
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+}
+
+#[derive(Args)]
+struct SignArgs {
+    /// Model directory or single model file.
+    path: PathBuf,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Where to write the bundle (default: <PATH>.sig next to the model).
+    #[arg(long, value_name = "OUT")]
+    bundle: Option<PathBuf>,
+    /// Certificate method: the signing key's certificate (PEM).
+    #[arg(long, value_name = "CERT")]
+    certificate: Option<PathBuf>,
+    /// Certificate method: intermediate (and root) CA certificates to include, PEM. Repeatable.
+    #[arg(long, value_name = "CA", requires = "certificate", num_args = 1.., action = clap::ArgAction::Append)]
+    certificate_chain: Vec<PathBuf>,
+    #[command(flatten)]
+    walk: WalkArgs,
+}
+
+#[derive(Args)]
+struct AttestArgs {
+    /// Model directory or single model file.
+    path: PathBuf,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// CycloneDX JSON BOM to attest (default: generated from the model, as `aibom scan` does).
+    #[arg(long, value_name = "BOM")]
+    bom: Option<PathBuf>,
+    /// Where to write the bundle (default: <PATH>.aibom.sigstore.json next to the model).
+    #[arg(long, value_name = "OUT")]
+    bundle: Option<PathBuf>,
+    #[command(flatten)]
+    walk: WalkArgs,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// Model directory, single file, or sha256:<hex> (a digest known without the files).
+    #[arg(value_name = "PATH", required_unless_present = "hf_cache")]
+    path: Option<String>,
+    /// The Sigstore bundle (signature) to check.
+    #[arg(long, value_name = "B", required_unless_present = "hf_cache")]
+    bundle: Option<PathBuf>,
+    /// Key method: the signer's public key (PEM).
+    #[arg(long, value_name = "PUB")]
+    key: Option<PathBuf>,
+    /// Certificate method: trusted root (and intermediate) CA certificates, PEM. Repeatable.
+    #[arg(long, value_name = "ROOT.pem", num_args = 1.., action = clap::ArgAction::Append)]
+    certificate_chain: Vec<PathBuf>,
+    /// Keyless: the signer identity (e-mail or URI) in the Fulcio certificate.
+    #[arg(long, value_name = "ID")]
+    certificate_identity: Option<String>,
+    /// Keyless: a regular expression the signer identity must match.
+    #[arg(long, value_name = "REGEX")]
+    certificate_identity_regexp: Option<String>,
+    /// Keyless: the OIDC issuer of the signer identity (https://accounts.google.com, ...).
+    #[arg(long, value_name = "URL")]
+    certificate_oidc_issuer: Option<String>,
+    /// Keyless: a regular expression the OIDC issuer must match.
+    #[arg(long, value_name = "REGEX")]
+    certificate_oidc_issuer_regexp: Option<String>,
+    /// Keyless: Sigstore trusted_root.json to use instead of the embedded production root.
+    #[arg(long, value_name = "FILE")]
+    trusted_root: Option<PathBuf>,
+    /// Check a Hugging Face cache (or a models--org--name directory) instead of a signature.
+    #[arg(long, value_name = "PATH")]
+    hf_cache: Option<PathBuf>,
+    /// Tolerate files the signature does not list (missing files still fail).
+    #[arg(long)]
+    ignore_unsigned_files: bool,
+    /// Output: text (verdict and differing files) or json (the full report).
+    #[arg(short = 'o', long = "output", value_enum, default_value = "text")]
+    output: VerifyOutput,
+    #[command(flatten)]
+    walk: WalkArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum VerifyOutput {
+    Text,
+    Json,
 }
 
 /// Which files make up the model; identical to model_signing's options.
@@ -272,6 +413,321 @@ fn run_digest(args: &DigestArgs, g: &GlobalArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The password for private keys, from `AIBOM_KEY_PASSWORD` (unset or empty: none).
+fn key_password() -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    std::env::var_os("AIBOM_KEY_PASSWORD")
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            zeroize::Zeroizing::new(std::os::unix::ffi::OsStrExt::as_bytes(v.as_os_str()).to_vec())
+        })
+}
+
+fn run_keygen(args: &KeygenArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError> {
+    let key_path = PathBuf::from(format!("{}.key", args.output_prefix));
+    let pub_path = PathBuf::from(format!("{}.pub", args.output_prefix));
+    if !args.force {
+        for p in [&key_path, &pub_path] {
+            if p.symlink_metadata().is_ok() {
+                return Err(Error::Usage(format!(
+                    "{}: already exists; pass --force to overwrite it",
+                    p.display()
+                ))
+                .into());
+            }
+        }
+    }
+    let curve = match args.curve {
+        CurveArg::P256 => Curve::P256,
+        CurveArg::P384 => Curve::P384,
+    };
+    let key = PrivateKey::generate(curve);
+    let password = key_password();
+    let pem = key.to_pkcs8_pem(password.as_ref().map(|p| p.as_slice()))?;
+    output::write_atomic_mode(&key_path, pem.as_bytes(), 0o600)?;
+    output::write_atomic(&pub_path, key.public_key().to_pem().as_bytes())?;
+    if !g.quiet {
+        eprintln!(
+            "aibom: wrote {} ({} private key{}) and {}",
+            key_path.display(),
+            curve.name(),
+            if password.is_some() {
+                ", encrypted with AIBOM_KEY_PASSWORD"
+            } else {
+                ", not encrypted: set AIBOM_KEY_PASSWORD to encrypt it"
+            },
+            pub_path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `<PATH><suffix>` next to the model (never inside it).
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let named = match path.file_name() {
+        Some(n)
+            if path
+                .components()
+                .next_back()
+                .is_some_and(|c| matches!(c, std::path::Component::Normal(_))) =>
+        {
+            Some(path.with_file_name(format!("{}{suffix}", n.to_string_lossy())))
+        }
+        _ => None,
+    };
+    named.unwrap_or_else(|| {
+        let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let name = scan::model_name(path);
+        abs.parent()
+            .unwrap_or(Path::new("/"))
+            .join(format!("{name}{suffix}"))
+    })
+}
+
+/// Hash a model for signing, leaving out `out` when it lies inside the model.
+fn hash_for_signing(
+    path: &Path,
+    walk: &WalkArgs,
+    out: &Path,
+    g: &GlobalArgs,
+) -> Result<(HashedModel, ScanOptions), Error> {
+    let inside: Vec<String> = output::relative_inside(path, out).into_iter().collect();
+    let opts = walk.scan_options(path, inside)?;
+    let model = hash_with_progress(path, &opts, g.quiet)?;
+    Ok((model, opts))
+}
+
+fn run_sign(args: &SignArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError> {
+    let password = key_password();
+    let key = PrivateKey::read(&args.key.key, password.as_ref().map(|p| p.as_slice()))?;
+    let material = match &args.certificate {
+        Some(cert) => SignerMaterial::from_certificate_files(&key, cert, &args.certificate_chain)?,
+        None => SignerMaterial::Key,
+    };
+    let out = args
+        .bundle
+        .clone()
+        .unwrap_or_else(|| beside(&args.path, ".sig"));
+    let started = Instant::now();
+    let (model, opts) = hash_for_signing(&args.path, &args.walk, &out, g)?;
+    let name = scan::model_name(&args.path);
+    let bundle = sign::sign_model(&name, &model, &opts.walk, &key, &material);
+    output::write_atomic(&out, bundle.to_json().as_bytes())?;
+    if !g.quiet {
+        eprintln!(
+            "aibom: signed {name} ({} files, {}, {} method) in {:.2}s: {}; digest {}",
+            model.files.entries.len(),
+            human_bytes(model.files.total_bytes()),
+            if args.certificate.is_some() {
+                "certificate"
+            } else {
+                "key"
+            },
+            started.elapsed().as_secs_f64(),
+            out.display(),
+            aibom::hash::prefixed_hex(&model.root_digest)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_attest(args: &AttestArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError> {
+    let password = key_password();
+    let key = PrivateKey::read(&args.key.key, password.as_ref().map(|p| p.as_slice()))?;
+    let given_bom = match &args.bom {
+        Some(p) => Some(attest::read_bom(p)?),
+        None => None,
+    };
+    let out = args
+        .bundle
+        .clone()
+        .unwrap_or_else(|| beside(&args.path, ".aibom.sigstore.json"));
+    let (model, opts) = hash_for_signing(&args.path, &args.walk, &out, g)?;
+    let bom = match given_bom {
+        Some(b) => b,
+        None => {
+            let inv = scan::inventory(&model, &opts.walk);
+            let analysis = analyze::analyze(&model, &inv);
+            let bom_opts = aibom::bom::BomOptions {
+                spec: aibom::bom::SpecVersion::V1_6,
+                timestamp: bom_timestamp(None)?,
+            };
+            aibom::bom::build(&inv, &analysis.facts, &analysis.completeness, &bom_opts)
+        }
+    };
+    let name = scan::model_name(&args.path);
+    let bundle = attest::attest_model(&name, &model, &bom, &key);
+    output::write_atomic(&out, bundle.to_json().as_bytes())?;
+    if !g.quiet {
+        eprintln!(
+            "aibom: attested {name} ({} files; BOM {}): {}; digest {}",
+            model.files.entries.len(),
+            if args.bom.is_some() {
+                "given"
+            } else {
+                "generated"
+            },
+            out.display(),
+            aibom::hash::prefixed_hex(&model.root_digest)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The message of the keyless and HF-cache flags until their verifiers are wired in.
+const KEYLESS_NOT_BUILT: &str = "keyless verification not built yet";
+
+fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError> {
+    let keyless = args.certificate_identity.is_some()
+        || args.certificate_identity_regexp.is_some()
+        || args.certificate_oidc_issuer.is_some()
+        || args.certificate_oidc_issuer_regexp.is_some()
+        || args.trusted_root.is_some();
+    if args.hf_cache.is_some() {
+        return Err(AttestError::Invalid(format!(
+            "--hf-cache: Hugging Face cache verification not built yet ({KEYLESS_NOT_BUILT})"
+        )));
+    }
+    let methods = [
+        args.key.is_some(),
+        !args.certificate_chain.is_empty(),
+        keyless,
+    ];
+    if methods.iter().filter(|m| **m).count() != 1 {
+        return Err(Error::Usage(
+            "give exactly one of --key PUB, --certificate-chain ROOT.pem, or --certificate-identity/--certificate-oidc-issuer (keyless)"
+                .to_string(),
+        )
+        .into());
+    }
+    let (Some(path), Some(bundle_path)) = (args.path.as_deref(), args.bundle.as_deref()) else {
+        return Err(Error::Usage("PATH and --bundle are required".to_string()).into());
+    };
+    let target = Target::parse(path).map_err(AttestError::Invalid)?;
+    let bundle = Bundle::read(bundle_path)?;
+    // Stage 1: the signature check, one path per method, each yielding a VerifiedSignature.
+    let signature = if let Some(k) = &args.key {
+        let key = PublicKey::read(k)?;
+        verify::check_key(&bundle, &key)
+    } else if !args.certificate_chain.is_empty() {
+        let roots = verify::read_roots(&args.certificate_chain)?;
+        verify::check_certificate_chain(&bundle, &roots)
+    } else {
+        return Err(AttestError::Invalid(KEYLESS_NOT_BUILT.to_string()));
+    };
+    let signature = match signature {
+        Ok(s) => s,
+        Err(AttestError::Rejected(reason)) => {
+            let report =
+                VerifyReport::rejected(&target, &format!("{}: {reason}", bundle_path.display()));
+            print_verify_report(&report, args.output)?;
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.context(bundle_path.display())),
+    };
+    // Stage 2: what was signed against the model, file or digest.
+    let mut walk_opts = args.walk.scan_options(Path::new(path), Vec::new())?;
+    if let Target::Digest(_) = target {
+        walk_opts.walk.ignore_paths.clear();
+    }
+    let opts = CheckOptions {
+        walk: walk_opts.walk,
+        jobs: walk_opts.jobs,
+        ignore_unsigned_files: args.ignore_unsigned_files,
+        bundle_path: Some(bundle_path.to_path_buf()),
+    };
+    let started = Instant::now();
+    let bar = Bar(indicatif::ProgressBar::hidden());
+    let checked = verify::check_content(
+        &signature,
+        &target,
+        &opts,
+        &mut |files| start_bar(&bar, g.quiet, files),
+        &bar,
+    );
+    bar.0.finish_and_clear();
+    let report = match checked {
+        Ok(r) => r,
+        Err(AttestError::Rejected(reason)) => {
+            let mut r = VerifyReport::rejected(&target, &reason);
+            r.signer = Some(signature.signer.clone());
+            r
+        }
+        Err(e) => return Err(e),
+    };
+    print_verify_report(&report, args.output)?;
+    if !g.quiet {
+        for n in &report.notes {
+            eprintln!("aibom: {n}");
+        }
+        if g.verbose {
+            eprintln!(
+                "aibom: checked {} file(s) in {:.2}s",
+                report.files_checked,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(if report.verified {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn signer_text(s: &Signer) -> String {
+    match s {
+        Signer::Key { hint: Some(h) } => format!("key {h}"),
+        Signer::Key { hint: None } => "the given key".to_string(),
+        Signer::Certificate { subject, issuer } => {
+            format!("certificate '{subject}' (issuer '{issuer}')")
+        }
+        Signer::Keyless {
+            identity, issuer, ..
+        } => format!("{identity} (issuer {issuer})"),
+    }
+}
+
+/// The verdict and every differing file on stdout (text), or the JSON report.
+fn print_verify_report(r: &VerifyReport, format: VerifyOutput) -> Result<(), Error> {
+    if format == VerifyOutput::Json {
+        let mut s = serde_json::to_string_pretty(r).expect("report serialises");
+        s.push('\n');
+        return write_stdout(s.as_bytes());
+    }
+    let mut out = String::new();
+    if r.verified {
+        out.push_str(&format!(
+            "VERIFIED: {}: {} file(s) match the signature of {}\n",
+            r.target,
+            r.files_checked,
+            r.signer.as_ref().map(signer_text).unwrap_or_default()
+        ));
+    } else {
+        out.push_str(&format!("NOT VERIFIED: {}\n", r.target));
+    }
+    for m in &r.modified {
+        out.push_str(&format!(
+            "modified: {} (signed {}, found {})\n",
+            m.name, m.signed, m.actual
+        ));
+    }
+    for m in &r.missing {
+        out.push_str(&format!("missing: {m}\n"));
+    }
+    let extra_label = if r.unsigned_files_ignored {
+        "unsigned (ignored)"
+    } else {
+        "extra"
+    };
+    for m in &r.extra {
+        out.push_str(&format!("{extra_label}: {m}\n"));
+    }
+    for p in &r.problems {
+        out.push_str(&format!("problem: {p}\n"));
+    }
+    write_stdout(out.as_bytes())
+}
+
 fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
@@ -285,14 +741,18 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Scan(a) => run_scan(a, &cli.global),
-        Command::Digest(a) => run_digest(a, &cli.global),
+        Command::Scan(a) => run_scan(a, &cli.global).map_err(AttestError::from),
+        Command::Digest(a) => run_digest(a, &cli.global).map_err(AttestError::from),
+        Command::Keygen(a) => run_keygen(a, &cli.global),
+        Command::Sign(a) => run_sign(a, &cli.global),
+        Command::Attest(a) => run_attest(a, &cli.global),
+        Command::Verify(a) => run_verify(a, &cli.global),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("aibom: error: {e}");
-            ExitCode::from(2)
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -3,7 +3,20 @@
 //! certificate chain, or keyless Sigstore) yields [`VerifiedSignature`] — what was signed and by whom —
 //! and the statement check then compares what was signed with the files on disk.
 
+// `attest::attest` is the AIBOM attestation, named after the `aibom attest` command it serves.
+#[allow(clippy::module_inception)]
+pub mod attest;
+pub mod bundle;
+pub mod dsse;
+pub mod error;
 pub mod keyless;
+pub mod keys;
+pub mod oms;
+pub mod sign;
+pub mod verify;
+pub mod x509;
+
+pub use error::{AttestError, AttestResult};
 
 use serde::Serialize;
 

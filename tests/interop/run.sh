@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Interop suite: `aibom digest` vs. OpenSSF Model Signing (model_signing 1.1.1), the inventory vs. its
+# Interop suite: `aibom digest`, `sign` and `verify` vs. OpenSSF Model Signing (model_signing 1.1.1), the inventory vs. its
 # schema (jsonschema), and the format fixtures vs. the reference readers (onnx, gguf).
 #
 #   bash tests/interop/run.sh [extra args for digest_interop.py, e.g. -k symlink]
@@ -48,6 +48,11 @@ status=0
     --model-signing "${venv}/bin/model_signing" \
     "$@" || status=1
 "${venv}/bin/python" tests/interop/inventory_schema.py --aibom "${aibom}" || status=1
+# Signing and verification both ways against model_signing (key and certificate methods, tampering,
+# older layouts, malformed bundles, determinism).
+"${venv}/bin/python" tests/interop/sign_interop.py \
+    --aibom "${aibom}" \
+    --model-signing "${venv}/bin/model_signing" || status=1
 
 # Every BOM the Rust BOM tests build is dumped and validated with the official CycloneDX validator.
 boms="${CARGO_TARGET_DIR:-target}/interop-boms"

@@ -1,0 +1,626 @@
+//! Verification in two stages. The signature check — with a public key ([`check_key`]) or a certificate
+//! chain to trusted roots ([`check_certificate_chain`]); keyless Sigstore lives in its own module — yields
+//! a [`VerifiedSignature`]. The content check ([`check_content`]) then compares what was signed with a
+//! model directory, a single file or a known `sha256:` digest and reports every modified, missing and extra
+//! file by name.
+//!
+//! What is understood as signed content: OMS v1.0 and legacy Digests/v0.1 statements (model_signing and
+//! aibom), AIBOM attestations (model + every file as subjects), any other in-toto statement (its subjects,
+//! as `cosign verify-blob-attestation`), and message signatures over a file's SHA-256 (`cosign verify-blob`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value;
+use x509_cert::Certificate;
+
+use super::bundle::{read_capped, Bundle, Content, Material};
+use super::dsse::{pae, pae_model_signing_v02, IN_TOTO_PAYLOAD_TYPE};
+use super::error::{invalid, rejected, AttestResult};
+use super::keys::PublicKey;
+use super::oms::{self, Manifest};
+use super::{attest, x509, SignedContent, Signer, VerifiedSignature};
+use crate::hash::{self, Progress, Sha256Digest};
+use crate::scan::{self, ScanOptions};
+use crate::walk::{normalize_ignore_path, ModelFiles, WalkOptions};
+
+/// Largest trusted-root file we read.
+const MAX_ROOTS_FILE: u64 = 4 * 1024 * 1024;
+
+/// Signatures an envelope may carry before we stop trying them.
+const MAX_SIGNATURES: usize = 16;
+
+/// Check the bundle's signature with the verifier's public key. The bundle's key hint, when present, must
+/// be this key's; legacy `rawBytes`, when present, must hold this key.
+pub fn check_key(bundle: &Bundle, key: &PublicKey) -> AttestResult<VerifiedSignature> {
+    let hint = match &bundle.material {
+        Material::PublicKey { hint, raw_bytes } => {
+            if let Some(h) = hint {
+                if !h.eq_ignore_ascii_case(&key.hint()) {
+                    return Err(rejected(format!(
+                        "key mismatch: the bundle was signed by the key with hint {}, not by the given key (hint {})",
+                        super::bundle::truncate(h),
+                        key.hint()
+                    )));
+                }
+            }
+            if let Some(raw) = raw_bytes {
+                let theirs = std::str::from_utf8(raw)
+                    .ok()
+                    .and_then(|t| PublicKey::from_pem(t).ok())
+                    .or_else(|| PublicKey::from_spki_der(raw).ok());
+                if theirs.is_some_and(|k| &k != key) {
+                    return Err(rejected(
+                        "key mismatch: the bundle's publicKey.rawBytes holds a different key",
+                    ));
+                }
+            }
+            hint.clone()
+        }
+        Material::CertificateChain(_) | Material::Certificate(_) => {
+            return Err(invalid(
+                "the bundle carries certificates: verify it with --certificate-chain (or keyless flags), not --key",
+            ))
+        }
+    };
+    let content = check_content_signature(bundle, key)?;
+    Ok(VerifiedSignature {
+        content,
+        signer: Signer::Key { hint },
+    })
+}
+
+/// Read trusted root (and intermediate) certificates from PEM files; errors name the file.
+pub fn read_roots(paths: &[PathBuf]) -> AttestResult<Vec<Certificate>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let bytes = read_capped(p, MAX_ROOTS_FILE, "certificate file")?;
+        out.extend(
+            x509::parse_certificates(&bytes)
+                .map_err(|e| invalid(format!("{}: {e}", p.display())))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Check the bundle's certificate chain up to one of `roots`, then the signature with the leaf's key.
+pub fn check_certificate_chain(
+    bundle: &Bundle,
+    roots: &[Certificate],
+) -> AttestResult<VerifiedSignature> {
+    let ders: &[Vec<u8>] = match &bundle.material {
+        Material::CertificateChain(c) => c,
+        Material::Certificate(c) => std::slice::from_ref(c),
+        Material::PublicKey { .. } => {
+            return Err(invalid(
+                "the bundle was made with a key, not a certificate: verify it with --key",
+            ))
+        }
+    };
+    let chain = ders
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            x509::parse_der(d).map_err(|e| {
+                invalid(format!(
+                    "verificationMaterial.x509CertificateChain.certificates[{i}]: {e}"
+                ))
+            })
+        })
+        .collect::<AttestResult<Vec<_>>>()?;
+    x509::verify_chain(&chain, roots).map_err(|e| rejected(format!("certificate chain: {e}")))?;
+    let leaf = &chain[0];
+    let key = x509::public_key(leaf).map_err(|e| invalid(format!("signing certificate: {e}")))?;
+    let content = check_content_signature(bundle, &key)?;
+    Ok(VerifiedSignature {
+        content,
+        signer: Signer::Certificate {
+            subject: x509::subject(leaf),
+            issuer: x509::issuer(leaf),
+        },
+    })
+}
+
+/// Verify the signature over the bundle's content with `key`.
+fn check_content_signature(bundle: &Bundle, key: &PublicKey) -> AttestResult<SignedContent> {
+    match &bundle.content {
+        Content::Dsse(env) => {
+            let msg = pae(&env.payload_type, &env.payload);
+            let ok = env.signatures.iter().take(MAX_SIGNATURES).any(|s| {
+                key.verify(&msg, &s.sig)
+                    || (env.payload_type == IN_TOTO_PAYLOAD_TYPE
+                        && key.verify(&pae_model_signing_v02(&env.payload), &s.sig))
+            });
+            if !ok {
+                return Err(rejected(
+                    "signature does not verify: the statement was altered or signed with another key",
+                ));
+            }
+            Ok(SignedContent::Dsse {
+                payload_type: env.payload_type.clone(),
+                payload: env.payload.clone(),
+            })
+        }
+        Content::Message(m) => {
+            let (alg, digest) = m.digest.as_ref().ok_or_else(|| {
+                invalid("messageSignature has no messageDigest: nothing to check the file against")
+            })?;
+            if !key.verify_prehash(digest, &m.signature) {
+                return Err(rejected("message signature does not verify"));
+            }
+            Ok(SignedContent::MessageDigest {
+                algorithm: alg.clone(),
+                digest: digest.clone(),
+            })
+        }
+    }
+}
+
+/// What to compare the signed content with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A model directory or a single file.
+    Path(PathBuf),
+    /// A digest known without the files: an OMS root digest, or a file's SHA-256.
+    Digest(Sha256Digest),
+}
+
+impl Target {
+    /// `sha256:<hex>` is a digest; anything else a path.
+    pub fn parse(s: &str) -> Result<Target, String> {
+        match s.strip_prefix("sha256:") {
+            Some(hex) => oms::parse_sha256_hex("digest", hex).map(Target::Digest),
+            None => Ok(Target::Path(PathBuf::from(s))),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Target::Path(p) => p.display().to_string(),
+            Target::Digest(d) => hash::prefixed_hex(d),
+        }
+    }
+}
+
+/// Options of the content check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Walk options from the command line. For OMS v1.0 statements the statement's own `ignore_paths`
+    /// and `allow_symlinks` are used in addition (its ignores replace the default git paths).
+    pub walk: WalkOptions,
+    /// Hashing threads (0 = one per core).
+    pub jobs: usize,
+    /// Tolerate files on disk that the statement does not list (never missing ones).
+    pub ignore_unsigned_files: bool,
+    /// The bundle file; left out of the walk when it lies inside the model.
+    pub bundle_path: Option<PathBuf>,
+}
+
+/// The kind of signed content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignedKind {
+    /// OMS v1.0 model signature.
+    Oms,
+    /// model_signing's pre-1.0 `Digests/v0.1` statement.
+    OmsLegacy,
+    /// AIBOM attestation (model + every file).
+    Aibom,
+    /// Any other in-toto statement (subjects are artifacts).
+    InToto,
+    /// A message signature over a digest.
+    MessageSignature,
+}
+
+/// A file whose content differs from what was signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModifiedFile {
+    pub name: String,
+    /// `sha256:<hex>` in the statement.
+    pub signed: String,
+    /// `sha256:<hex>` on disk.
+    pub actual: String,
+}
+
+/// The outcome of `aibom verify`: the JSON report of `-o json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// True when the signature verified and the target matches what was signed.
+    pub verified: bool,
+    /// The model path, file path or `sha256:` digest checked.
+    pub target: String,
+    /// What kind of content was signed (absent when the signature did not verify).
+    pub signed: Option<SignedKind>,
+    /// The statement's predicate type, for DSSE content.
+    pub predicate_type: Option<String>,
+    /// Who signed (absent when the signature did not verify).
+    pub signer: Option<Signer>,
+    /// The signed model's name, when the statement names one.
+    pub model: Option<String>,
+    /// The signed root digest (`sha256:<hex>`), when the statement has one.
+    pub root_digest: Option<String>,
+    /// Files (or digests) compared.
+    pub files_checked: usize,
+    /// Files whose content differs, in model order.
+    pub modified: Vec<ModifiedFile>,
+    /// Signed files not on disk.
+    pub missing: Vec<String>,
+    /// Files on disk the statement does not list.
+    pub extra: Vec<String>,
+    /// True when extra files were tolerated (`--ignore-unsigned-files`).
+    pub unsigned_files_ignored: bool,
+    /// Other reasons the check failed, and notes on a match (which subject a file matched).
+    pub problems: Vec<String>,
+    /// Notes that do not affect the verdict.
+    pub notes: Vec<String>,
+}
+
+impl VerifyReport {
+    fn new(target: &Target) -> VerifyReport {
+        VerifyReport {
+            verified: false,
+            target: target.describe(),
+            signed: None,
+            predicate_type: None,
+            signer: None,
+            model: None,
+            root_digest: None,
+            files_checked: 0,
+            modified: Vec::new(),
+            missing: Vec::new(),
+            extra: Vec::new(),
+            unsigned_files_ignored: false,
+            problems: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The report of a signature that did not verify.
+    pub fn rejected(target: &Target, reason: &str) -> VerifyReport {
+        let mut r = VerifyReport::new(target);
+        r.problems.push(reason.to_string());
+        r
+    }
+
+    fn finish(mut self) -> VerifyReport {
+        self.verified = self.problems.is_empty()
+            && self.modified.is_empty()
+            && self.missing.is_empty()
+            && (self.extra.is_empty() || self.unsigned_files_ignored);
+        self
+    }
+}
+
+/// Signed content in the terms of the comparison.
+enum Signed {
+    Model(Manifest),
+    Subjects(Vec<(String, Sha256Digest)>),
+    Blob(Sha256Digest),
+}
+
+fn interpret(sig: &VerifiedSignature, report: &mut VerifyReport) -> AttestResult<Signed> {
+    match &sig.content {
+        SignedContent::MessageDigest { algorithm, digest } => {
+            report.signed = Some(SignedKind::MessageSignature);
+            let ok_alg = matches!(algorithm.as_str(), "SHA2_256" | "sha256" | "SHA256");
+            let d: Sha256Digest = digest
+                .as_slice()
+                .try_into()
+                .ok()
+                .filter(|_| ok_alg)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "messageSignature digest algorithm '{}' is not supported (only SHA2_256)",
+                        super::bundle::truncate(algorithm)
+                    ))
+                })?;
+            Ok(Signed::Blob(d))
+        }
+        SignedContent::Dsse {
+            payload_type,
+            payload,
+        } => {
+            if payload_type != IN_TOTO_PAYLOAD_TYPE {
+                return Err(rejected(format!(
+                    "payload type '{}' is not an in-toto statement ({IN_TOTO_PAYLOAD_TYPE})",
+                    super::bundle::truncate(payload_type)
+                )));
+            }
+            let st: Value = serde_json::from_slice(payload)
+                .map_err(|e| rejected(format!("signed statement is not JSON: {e}")))?;
+            let ty = st.get("_type").and_then(Value::as_str).unwrap_or("");
+            if ty != oms::STATEMENT_V1 && ty != oms::STATEMENT_V01 {
+                return Err(rejected(format!(
+                    "statement._type '{}' is not an in-toto statement",
+                    super::bundle::truncate(ty)
+                )));
+            }
+            let pt = st
+                .get("predicateType")
+                .and_then(Value::as_str)
+                .ok_or_else(|| rejected("statement.predicateType: missing"))?
+                .to_string();
+            report.predicate_type = Some(pt.clone());
+            if pt == oms::PREDICATE_V1 || pt == oms::PREDICATE_LEGACY {
+                let m = oms::parse_manifest(&st).map_err(rejected)?;
+                report.signed = Some(if m.legacy {
+                    SignedKind::OmsLegacy
+                } else {
+                    SignedKind::Oms
+                });
+                return Ok(Signed::Model(m));
+            }
+            if let Some(m) = attest::parse_model_attestation(&st).map_err(rejected)? {
+                report.signed = Some(SignedKind::Aibom);
+                return Ok(Signed::Model(m));
+            }
+            report.signed = Some(SignedKind::InToto);
+            let subjects = oms::subjects(&st).map_err(rejected)?;
+            let mut list = Vec::with_capacity(subjects.len());
+            for (i, s) in subjects.iter().enumerate() {
+                let path = format!("statement.subject[{i}]");
+                let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+                // Subjects without a SHA-256 cannot match a file; skip them rather than fail.
+                if let Ok(d) = oms::subject_sha256(s, &path) {
+                    list.push((name.to_string(), d));
+                }
+            }
+            if list.is_empty() {
+                return Err(rejected("statement has no subject with a sha256 digest"));
+            }
+            Ok(Signed::Subjects(list))
+        }
+    }
+}
+
+/// Compare the signed content of `sig` with `target`. Hashing failures (missing model, unreadable file)
+/// are errors; differences are in the report.
+pub fn check_content(
+    sig: &VerifiedSignature,
+    target: &Target,
+    opts: &CheckOptions,
+    on_walked: &mut dyn FnMut(&ModelFiles),
+    progress: &dyn Progress,
+) -> AttestResult<VerifyReport> {
+    let mut report = VerifyReport::new(target);
+    report.signer = Some(sig.signer.clone());
+    report.unsigned_files_ignored = opts.ignore_unsigned_files;
+    let signed = interpret(sig, &mut report)?;
+    if let Signed::Model(m) = &signed {
+        report.model = m.model_name.clone();
+        if !m.legacy {
+            report.root_digest = Some(hash::prefixed_hex(&m.root));
+        }
+    }
+    match target {
+        Target::Digest(d) => check_digest(&signed, d, &mut report),
+        Target::Path(p) => {
+            let meta = std::fs::metadata(p).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    crate::Error::NotFound { path: p.clone() }
+                } else {
+                    crate::Error::io(p, "reading metadata", e)
+                }
+            })?;
+            if meta.is_dir() {
+                check_dir(&signed, p, opts, on_walked, progress, &mut report)?;
+            } else {
+                check_file(&signed, p, opts, on_walked, progress, &mut report)?;
+            }
+        }
+    }
+    Ok(report.finish())
+}
+
+fn check_digest(signed: &Signed, d: &Sha256Digest, report: &mut VerifyReport) {
+    report.files_checked = 1;
+    let ok = match signed {
+        Signed::Blob(b) => b == d,
+        Signed::Subjects(list) => list.iter().any(|(_, s)| s == d),
+        Signed::Model(m) => {
+            (!m.legacy && &m.root == d)
+                || (m.resources.len() == 1 && &m.resources[0].sha256 == d)
+                || (report.signed == Some(SignedKind::Aibom)
+                    && m.resources.iter().any(|r| &r.sha256 == d))
+                || (m.legacy && m.resources.iter().any(|r| &r.sha256 == d))
+        }
+    };
+    if !ok {
+        report.problems.push(format!(
+            "{} is not the signed digest",
+            hash::prefixed_hex(d)
+        ));
+    }
+}
+
+fn walk_options_for(
+    signed: &Signed,
+    root: &Path,
+    opts: &CheckOptions,
+) -> AttestResult<WalkOptions> {
+    let mut walk = opts.walk.clone();
+    if let Signed::Model(Manifest {
+        serialization: Some(s),
+        ..
+    }) = signed
+    {
+        // The statement records every ignore in effect at signing, git paths included.
+        walk.ignore_git_paths = false;
+        walk.allow_symlinks |= s.allow_symlinks;
+        walk.ignore_paths.extend(
+            s.ignore_paths
+                .iter()
+                .filter_map(|p| normalize_ignore_path(root, p).ok()),
+        );
+    }
+    if let Some(b) = &opts.bundle_path {
+        if let Some(rel) = crate::output::relative_inside(root, b) {
+            walk.ignore_paths.push(rel);
+        }
+    }
+    Ok(walk)
+}
+
+fn hash_target(
+    root: &Path,
+    walk: WalkOptions,
+    opts: &CheckOptions,
+    on_walked: &mut dyn FnMut(&ModelFiles),
+    progress: &dyn Progress,
+) -> AttestResult<scan::HashedModel> {
+    let sopts = ScanOptions {
+        walk,
+        jobs: opts.jobs,
+    };
+    Ok(scan::hash_model(root, &sopts, on_walked, progress)?)
+}
+
+fn check_dir(
+    signed: &Signed,
+    root: &Path,
+    opts: &CheckOptions,
+    on_walked: &mut dyn FnMut(&ModelFiles),
+    progress: &dyn Progress,
+    report: &mut VerifyReport,
+) -> AttestResult<()> {
+    let m = match signed {
+        Signed::Model(m) => m,
+        _ => {
+            report.problems.push(
+                "the bundle signs a single artifact, not a model directory: give the file (or its sha256:) instead"
+                    .to_string(),
+            );
+            return Ok(());
+        }
+    };
+    let walk = walk_options_for(signed, root, opts)?;
+    let model = hash_target(root, walk, opts, on_walked, progress)?;
+    let on_disk: BTreeMap<&str, &Sha256Digest> = model
+        .files
+        .entries
+        .iter()
+        .zip(&model.hashes)
+        .map(|(e, h)| (e.name.as_str(), &h.sha256))
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &m.resources {
+        if !seen.insert(r.name.as_str()) {
+            report
+                .problems
+                .push(format!("the statement lists '{}' twice", r.name));
+            continue;
+        }
+        match on_disk.get(r.name.as_str()) {
+            None => report.missing.push(r.name.clone()),
+            Some(d) if **d != r.sha256 => report.modified.push(ModifiedFile {
+                name: r.name.clone(),
+                signed: hash::prefixed_hex(&r.sha256),
+                actual: hash::prefixed_hex(d),
+            }),
+            Some(_) => {}
+        }
+    }
+    report.extra = model
+        .files
+        .entries
+        .iter()
+        .filter(|e| !seen.contains(e.name.as_str()))
+        .map(|e| e.name.clone())
+        .collect();
+    report.files_checked = model.files.entries.len();
+    Ok(())
+}
+
+fn check_file(
+    signed: &Signed,
+    path: &Path,
+    opts: &CheckOptions,
+    on_walked: &mut dyn FnMut(&ModelFiles),
+    progress: &dyn Progress,
+    report: &mut VerifyReport,
+) -> AttestResult<()> {
+    let model = hash_target(path, opts.walk.clone(), opts, on_walked, progress)?;
+    let (entry, h) = match (model.files.entries.first(), model.hashes.first()) {
+        (Some(e), Some(h)) => (e, h.sha256),
+        _ => return Err(invalid(format!("{}: nothing to hash", path.display()))),
+    };
+    let base = entry.name.as_str();
+    report.files_checked = 1;
+    let actual = hash::prefixed_hex(&h);
+    match signed {
+        Signed::Blob(b) => {
+            if *b != h {
+                report.modified.push(ModifiedFile {
+                    name: base.to_string(),
+                    signed: hash::prefixed_hex(b),
+                    actual,
+                });
+            }
+        }
+        Signed::Subjects(list) => match list.iter().find(|(_, d)| *d == h) {
+            Some((n, _)) => report
+                .notes
+                .push(format!("{base} matches signed subject '{n}'")),
+            None => {
+                let signed_d = list
+                    .iter()
+                    .find(|(n, _)| n == base || n.ends_with(&format!("/{base}")))
+                    .or(list.first().filter(|_| list.len() == 1))
+                    .map(|(_, d)| hash::prefixed_hex(d));
+                match signed_d {
+                    Some(s) => report.modified.push(ModifiedFile {
+                        name: base.to_string(),
+                        signed: s,
+                        actual,
+                    }),
+                    None => report
+                        .problems
+                        .push(format!("{base} ({actual}) is none of the signed subjects")),
+                }
+            }
+        },
+        Signed::Model(m) => {
+            if m.resources.len() == 1 {
+                let r = &m.resources[0];
+                if r.name != "." && r.name != base {
+                    report.problems.push(format!(
+                        "the signed file is named '{}', not '{base}'",
+                        r.name
+                    ));
+                } else if r.sha256 != h {
+                    report.modified.push(ModifiedFile {
+                        name: base.to_string(),
+                        signed: hash::prefixed_hex(&r.sha256),
+                        actual,
+                    });
+                }
+                return Ok(());
+            }
+            let candidates: Vec<_> = m
+                .resources
+                .iter()
+                .filter(|r| r.name == base || r.name.ends_with(&format!("/{base}")))
+                .collect();
+            match candidates.iter().find(|r| r.sha256 == h) {
+                Some(r) => report.notes.push(format!(
+                    "{base} matches signed file '{}' of model '{}'; the other {} signed files were not checked",
+                    r.name,
+                    m.model_name.as_deref().unwrap_or("?"),
+                    m.resources.len() - 1
+                )),
+                None => match candidates.first() {
+                    Some(r) => report.modified.push(ModifiedFile {
+                        name: r.name.clone(),
+                        signed: hash::prefixed_hex(&r.sha256),
+                        actual,
+                    }),
+                    None => report.problems.push(format!(
+                        "the signed model lists no file named '{base}'"
+                    )),
+                },
+            }
+        }
+    }
+    Ok(())
+}
