@@ -11,11 +11,13 @@ use clap::{Args, Parser, Subcommand};
 
 use aibom::analyze;
 use aibom::attest::bundle::Bundle;
+use aibom::attest::keyless::{verify_keyless, IdentityMatch, KeylessArtifact, KeylessPolicy};
 use aibom::attest::keys::{Curve, PrivateKey, PublicKey};
 use aibom::attest::sign::{self, SignerMaterial};
 use aibom::attest::verify::{self, CheckOptions, Target, VerifyReport};
-use aibom::attest::{attest, AttestError, Signer};
+use aibom::attest::{attest, AttestError, Signer, VerifiedSignature};
 use aibom::hash::{NoProgress, Progress};
+use aibom::hfcache;
 use aibom::output::{self, OutputSpec};
 use aibom::report::{self, human_bytes, ScanReport};
 use aibom::scan::{self, HashedModel, ScanOptions};
@@ -573,19 +575,14 @@ fn run_attest(args: &AttestArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
     Ok(ExitCode::SUCCESS)
 }
 
-/// The message of the keyless and HF-cache flags until their verifiers are wired in.
-const KEYLESS_NOT_BUILT: &str = "keyless verification not built yet";
-
 fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError> {
     let keyless = args.certificate_identity.is_some()
         || args.certificate_identity_regexp.is_some()
         || args.certificate_oidc_issuer.is_some()
         || args.certificate_oidc_issuer_regexp.is_some()
         || args.trusted_root.is_some();
-    if args.hf_cache.is_some() {
-        return Err(AttestError::Invalid(format!(
-            "--hf-cache: Hugging Face cache verification not built yet ({KEYLESS_NOT_BUILT})"
-        )));
+    if let Some(cache) = &args.hf_cache {
+        return run_verify_hf_cache(cache, args.output);
     }
     let methods = [
         args.key.is_some(),
@@ -612,7 +609,7 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
         let roots = verify::read_roots(&args.certificate_chain)?;
         verify::check_certificate_chain(&bundle, &roots)
     } else {
-        return Err(AttestError::Invalid(KEYLESS_NOT_BUILT.to_string()));
+        check_keyless(args, bundle_path, &target)
     };
     let signature = match signature {
         Ok(s) => s,
@@ -668,6 +665,161 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
         }
     }
     Ok(if report.verified {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Upper bound on files read whole for keyless verification (bundles, trusted roots).
+const MAX_KEYLESS_INPUT: u64 = 64 * 1024 * 1024;
+
+fn read_capped(path: &Path) -> Result<Vec<u8>, AttestError> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, "opening", e))?;
+    let mut v = Vec::new();
+    f.take(MAX_KEYLESS_INPUT + 1)
+        .read_to_end(&mut v)
+        .map_err(|e| Error::io(path, "reading", e))?;
+    if v.len() as u64 > MAX_KEYLESS_INPUT {
+        return Err(AttestError::Invalid(format!(
+            "{}: larger than {MAX_KEYLESS_INPUT} bytes",
+            path.display()
+        )));
+    }
+    Ok(v)
+}
+
+/// The keyless signature check: Fulcio chain, SCTs, transparency log, timestamps and the identity
+/// policy, offline, against the embedded production trusted root or `--trusted-root`.
+fn check_keyless(
+    args: &VerifyArgs,
+    bundle_path: &Path,
+    target: &Target,
+) -> Result<VerifiedSignature, AttestError> {
+    let pick = |exact: &Option<String>,
+                regex: &Option<String>,
+                flag: &'static str,
+                rflag: &'static str| {
+        match (exact, regex) {
+            (Some(e), None) => Ok(IdentityMatch::Exact(e.clone())),
+            (None, Some(r)) => IdentityMatch::regex(r, rflag).map_err(|e| AttestError::Invalid(e.to_string())),
+            (Some(_), Some(_)) => Err(AttestError::Invalid(format!("give --{flag} or --{rflag}, not both"))),
+            (None, None) => Err(AttestError::Invalid(format!(
+                "keyless verification needs --{flag} (or --{rflag}): without it any signer would pass"
+            ))),
+        }
+    };
+    let policy = KeylessPolicy {
+        identity: pick(
+            &args.certificate_identity,
+            &args.certificate_identity_regexp,
+            "certificate-identity",
+            "certificate-identity-regexp",
+        )?,
+        issuer: pick(
+            &args.certificate_oidc_issuer,
+            &args.certificate_oidc_issuer_regexp,
+            "certificate-oidc-issuer",
+            "certificate-oidc-issuer-regexp",
+        )?,
+    };
+    let bundle = read_capped(bundle_path)?;
+    let root = args.trusted_root.as_deref().map(read_capped).transpose()?;
+    // A message signature covers one file's digest: the file given, or the digest given.
+    let artifact = match target {
+        Target::Digest(d) => KeylessArtifact::Digest(*d),
+        Target::Path(p) if p.is_file() => {
+            let entry = aibom::walk::walk(p, &aibom::walk::WalkOptions::oms_default())?;
+            let mut buf = vec![0u8; aibom::hash::BUF_SIZE];
+            let h = aibom::hash::hash_file(&entry.entries[0], &mut buf, &NoProgress)?;
+            KeylessArtifact::Digest(h.sha256)
+        }
+        Target::Path(_) => KeylessArtifact::None,
+    };
+    verify_keyless(&bundle, &policy, root.as_deref(), artifact).map_err(|e| {
+        if e.is_unusable_input() {
+            AttestError::Invalid(e.to_string())
+        } else {
+            AttestError::Rejected(e.to_string())
+        }
+    })
+}
+
+/// `verify --hf-cache`: every cached file against its blob name or etag.
+fn run_verify_hf_cache(path: &Path, format: VerifyOutput) -> Result<ExitCode, AttestError> {
+    let report = hfcache::verify_cache(path)?;
+    if format == VerifyOutput::Json {
+        let mut s = serde_json::to_string_pretty(&report).expect("report serialises");
+        s.push('\n');
+        write_stdout(s.as_bytes())?;
+    } else {
+        let mut out = String::new();
+        let c = &report.counts;
+        for repo in &report.repos {
+            let name = repo.repo_id.as_deref().unwrap_or(&repo.dir);
+            for r in repo
+                .refs
+                .iter()
+                .filter(|r| r.status != hfcache::RefStatus::Ok)
+            {
+                out.push_str(&format!(
+                    "bad ref: {name}: refs/{} -> {} ({:?})\n",
+                    r.name, r.commit, r.status
+                ));
+            }
+            let files = repo
+                .snapshots
+                .iter()
+                .flat_map(|s| s.files.iter().map(move |f| (Some(&s.commit), f)))
+                .chain(repo.unlinked.iter().map(|f| (None, f)));
+            for (commit, f) in files {
+                let at = match commit {
+                    Some(c) => format!("{name}@{}: {}", &c[..c.len().min(12)], f.path),
+                    None => format!("{name}: {}", f.path),
+                };
+                use hfcache::FileStatus as S;
+                match &f.status {
+                    S::Ok { .. } => {}
+                    S::Mismatch {
+                        algorithm,
+                        expected,
+                        actual,
+                    } => out.push_str(&format!(
+                        "modified: {at} ({algorithm:?} expected {expected}, found {actual})\n"
+                    )),
+                    S::Dangling { target } => {
+                        out.push_str(&format!("dangling: {at} -> {target}\n"))
+                    }
+                    S::Outside { target } => {
+                        out.push_str(&format!("outside blobs/: {at} -> {target}\n"))
+                    }
+                    S::Incomplete => out.push_str(&format!("incomplete download: {at}\n")),
+                    S::Missing => out.push_str(&format!("missing: {at}\n")),
+                    S::Unverifiable { reason } => {
+                        out.push_str(&format!("unverifiable: {at}: {reason}\n"))
+                    }
+                }
+            }
+            for p in &repo.problems {
+                out.push_str(&format!("problem: {name}: {p}\n"));
+            }
+        }
+        let verdict = if report.ok() {
+            "VERIFIED"
+        } else {
+            "NOT VERIFIED"
+        };
+        let head = format!(
+            "{verdict}: {}: {} file(s) in {} repo(s), {} match their blob hashes\n",
+            report.path,
+            c.files,
+            report.repos.len(),
+            c.ok
+        );
+        write_stdout(format!("{head}{out}").as_bytes())?;
+    }
+    Ok(if report.ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -436,3 +436,39 @@ fn unusable_paths_are_errors() {
     let e = verify_cache(tmp.path()).unwrap_err();
     assert!(e.to_string().contains("not a Hugging Face download"), "{e}");
 }
+
+#[test]
+fn cli_verify_hf_cache_names_the_modified_file_and_exits_1() {
+    let d = tempfile::tempdir().unwrap();
+    let repo = good_repo(d.path(), "models--acme--tiny");
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aibom"))
+            .args(["verify", "--hf-cache"])
+            .arg(d.path())
+            .output()
+            .unwrap()
+    };
+    let o = run();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.starts_with("VERIFIED"), "{out}");
+    // Corrupt the blob behind one snapshot file.
+    let snap = repo.join("snapshots").join(COMMIT);
+    let target = std::fs::canonicalize(snap.join("model-00001.safetensors")).unwrap();
+    let mut data = std::fs::read(&target).unwrap();
+    data[0] ^= 1;
+    std::fs::write(&target, data).unwrap();
+    let o = run();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.starts_with("NOT VERIFIED"), "{out}");
+    assert!(
+        out.contains("modified: acme/tiny@0123456789ab: model-00001.safetensors"),
+        "{out}"
+    );
+}

@@ -553,3 +553,92 @@ fn bundle_without_log_entry_is_rejected() {
     .unwrap_err();
     assert!(matches!(e, KeylessError::InvalidBundle(_)), "{e}");
 }
+
+// ---- the CLI: `aibom verify` with the keyless flags ----
+
+fn verify_cli(artifact: &str, bundle: &str, extra: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_aibom"))
+        .arg("verify")
+        .arg(data_dir().join(artifact))
+        .arg("--bundle")
+        .arg(data_dir().join(bundle))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_keyless_blob_verifies_with_identity_and_issuer() {
+    let o = verify_cli(
+        COSIGN_BLOB_ARTIFACT,
+        COSIGN_BLOB,
+        &[
+            "--certificate-identity",
+            "w.vollprecht@gmail.com",
+            "--certificate-oidc-issuer",
+            GH_OAUTH,
+        ],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.starts_with("VERIFIED"), "{out}");
+    assert!(out.contains("w.vollprecht@gmail.com"), "{out}");
+}
+
+#[test]
+fn cli_keyless_wrong_identity_is_not_verified_and_named() {
+    let o = verify_cli(
+        COSIGN_BLOB_ARTIFACT,
+        COSIGN_BLOB,
+        &[
+            "--certificate-identity",
+            "someone@example.com",
+            "--certificate-oidc-issuer",
+            GH_OAUTH,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(all.contains("someone@example.com"), "{all}");
+}
+
+#[test]
+fn cli_keyless_needs_an_issuer() {
+    let o = verify_cli(
+        COSIGN_BLOB_ARTIFACT,
+        COSIGN_BLOB,
+        &["--certificate-identity", "w.vollprecht@gmail.com"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--certificate-oidc-issuer"));
+}
+
+#[test]
+fn cli_keyless_dsse_attestation_names_the_downloaded_file() {
+    let o = verify_cli(
+        CONDA_PACKAGE,
+        CONDA_DSSE,
+        &[
+            "--certificate-identity-regexp",
+            "^https://github\\.com/",
+            "--certificate-oidc-issuer",
+            GH_ACTIONS,
+        ],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
