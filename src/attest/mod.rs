@@ -9,7 +9,10 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignedContent {
     /// A DSSE envelope's payload (an in-toto statement for OMS and AIBOM attestations).
-    Dsse { payload_type: String, payload: Vec<u8> },
+    Dsse {
+        payload_type: String,
+        payload: Vec<u8>,
+    },
     /// A plain message signature over an artifact digest (cosign `sign-blob` style).
     MessageDigest { algorithm: String, digest: Vec<u8> },
 }
