@@ -413,7 +413,17 @@ fn corpus_every_malicious_case_flagged_every_clean_case_clean() {
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
     let cases = corpus();
-    for c in &cases {
+    // The interop cross-check disassembles the raw pickles of the corpus with Python's pickletools.
+    let dump = std::env::var_os("AIBOM_SECURITY_DUMP").map(std::path::PathBuf::from);
+    if let Some(d) = &dump {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    for (i, c) in cases.iter().enumerate() {
+        if let Some(d) = &dump {
+            if security::pickle::looks_like_pickle(&c.bytes, true) {
+                std::fs::write(d.join(format!("{i:03}-{}", c.file)), &c.bytes).unwrap();
+            }
+        }
         let f = analyze(dir.path(), c.file, &c.bytes);
         let got = codes(&f);
         let ok = if c.want.is_empty() {
