@@ -148,8 +148,21 @@ fn in_module(module: &str, m: &str) -> bool {
         || (module.len() > m.len() && module.starts_with(m) && module.as_bytes()[m.len()] == b'.')
 }
 
+/// Benign objects inside modules that are otherwise blocked: joblib's wrappers for the NumPy arrays it
+/// writes after the pickle (every scikit-learn model saved with joblib has them).
+const ALLOWED_IN_BLOCKED: &[(&str, &str)] = &[
+    ("joblib.numpy_pickle", "NumpyArrayWrapper"),
+    ("joblib.numpy_pickle", "NDArrayWrapper"),
+];
+
 /// Judge one import.
 pub fn classify(module: &str, name: &str) -> Verdict {
+    if ALLOWED_IN_BLOCKED
+        .iter()
+        .any(|(m, n)| module == *m && name == *n)
+    {
+        return Verdict::Allowed;
+    }
     if matches!(module, "builtins" | "__builtin__") && DANGEROUS_BUILTINS.contains(&name) {
         return Verdict::Dangerous;
     }
@@ -170,6 +183,10 @@ pub fn classify(module: &str, name: &str) -> Verdict {
         && name.ends_with("Storage")
         && !name.contains('.')
     {
+        return Verdict::Allowed;
+    }
+    // NumPy 2 pickles dtypes as classes of `numpy.dtypes` (`Float32DType`, ...).
+    if module == "numpy.dtypes" && name.ends_with("DType") && !name.contains('.') {
         return Verdict::Allowed;
     }
     Verdict::Unknown

