@@ -26,6 +26,7 @@ use crate::license::{self, Acknowledgement, SourceKind, Statement};
 use crate::provenance;
 use crate::role::Role;
 use crate::scan::HashedModel;
+use crate::security;
 
 /// Metadata files (cards, configs, manifests) are read up to this size.
 const MAX_META: u64 = 16 * 1024 * 1024;
@@ -199,6 +200,8 @@ impl<'a> Builder<'a> {
             path: path.map(str::to_string),
             message: message.into(),
             offset: None,
+            member: None,
+            evidence: None,
         });
     }
 
@@ -331,6 +334,7 @@ pub fn analyze(model: &HashedModel, inv: &Inventory) -> Analysis {
     }
     for f in &paths {
         read_file(&mut b, f);
+        security_scan(&mut b, f);
     }
     finish(b, inv)
 }
@@ -450,6 +454,22 @@ fn first_paragraph(s: &str) -> &str {
     match p.char_indices().nth(1000) {
         Some((i, _)) => &p[..i],
         None => p,
+    }
+}
+
+/// Look for code execution hidden in the file (pickles, archives, templates...): by content, bounded.
+fn security_scan(b: &mut Builder, f: &FileRecord) {
+    let path = b.files.path(&f.path);
+    for s in security::analyze_file(&path, &f.path, f.format, f.size, &f.sha256) {
+        b.facts.findings.push(Finding {
+            code: s.code.to_string(),
+            severity: s.severity,
+            path: Some(s.path),
+            message: s.message,
+            offset: s.offset,
+            member: s.member,
+            evidence: Some(s.evidence).filter(|e| !e.is_empty()),
+        });
     }
 }
 
@@ -632,6 +652,8 @@ fn read_weights(b: &mut Builder, f: &FileRecord) {
             path: Some(path.to_string()),
             message: d.message.clone(),
             offset: d.offset,
+            member: None,
+            evidence: None,
         });
     }
     match facts {

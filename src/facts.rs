@@ -189,6 +189,10 @@ pub struct Finding {
     pub path: Option<String>,
     pub message: String,
     pub offset: Option<u64>,
+    /// The archive member (or decompressed stream) it is in, when the file is a container.
+    pub member: Option<String>,
+    /// The short piece of evidence (`posix.system via REDUCE`, a template snippet).
+    pub evidence: Option<String>,
 }
 
 /// Extra BOM content for one file.

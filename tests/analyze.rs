@@ -335,3 +335,37 @@ fn example_model_facts() {
     assert_eq!(a.facts.architecture.as_deref(), Some("TinyForCausalLM"));
     bom_of("tiny-model", &inv, &a);
 }
+
+#[test]
+fn malicious_pickle_named_bin_is_a_critical_vulnerability_on_its_file() {
+    let d = tempfile::tempdir().unwrap();
+    // Protocol 2: posix.system("id") via REDUCE, in a file named like PyTorch weights.
+    std::fs::write(
+        d.path().join("pytorch_model.bin"),
+        b"\x80\x02cposix\nsystem\nX\x02\x00\x00\x00id\x85R.",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("README.md"), "---\nlicense: mit\n---\n# m\n").unwrap();
+    let (inv, a) = run(d.path());
+    let f = a
+        .facts
+        .findings
+        .iter()
+        .find(|f| f.code == "pickle-dangerous-import")
+        .expect("flagged");
+    assert_eq!(f.path.as_deref(), Some("pytorch_model.bin"));
+    assert!(
+        f.evidence.as_deref().unwrap_or("").contains("posix.system"),
+        "{f:?}"
+    );
+    let v = bom_of("malicious-pickle", &inv, &a);
+    let vuln = v["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "pickle-dangerous-import")
+        .unwrap();
+    assert_eq!(vuln["ratings"][0]["severity"], "critical");
+    assert_eq!(vuln["affects"][0]["ref"], "file:pytorch_model.bin");
+    assert!(vuln["detail"].as_str().unwrap().contains("posix.system"));
+}

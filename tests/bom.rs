@@ -125,7 +125,9 @@ fn rich_facts(name: &str) -> ModelFacts {
             severity: Severity::Medium,
             path: Some("config.json".into()),
             message: "example".into(),
-            offset: None,
+            offset: Some(12),
+            member: Some("archive/data.pkl".into()),
+            evidence: Some("posix.system via REDUCE".into()),
         }],
         ..Default::default()
     }

@@ -33,3 +33,17 @@ fn every_finding_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_security_code_is_documented() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/security-findings.md"),
+    )
+    .unwrap();
+    for (code, ..) in aibom::security::CODES {
+        assert!(
+            doc.contains(&format!("`{code}`")),
+            "docs/security-findings.md does not document {code}"
+        );
+    }
+}

@@ -544,8 +544,18 @@ fn finding_json(i: usize, f: &crate::facts::Finding) -> Value {
         "description": f.message,
         "affects": [{"ref": target}],
     });
+    if let Some(e) = &f.evidence {
+        v["detail"] = json!(e);
+    }
+    let mut props = Vec::new();
+    if let Some(m) = &f.member {
+        props.push(json!({"name": "aibom:member", "value": m}));
+    }
     if let Some(off) = f.offset {
-        v["properties"] = json!([{"name": "aibom:offset", "value": off.to_string()}]);
+        props.push(json!({"name": "aibom:offset", "value": off.to_string()}));
+    }
+    if !props.is_empty() {
+        v["properties"] = Value::Array(props);
     }
     v
 }
