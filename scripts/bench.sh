@@ -86,6 +86,12 @@ if [[ $SKIP_MS != 1 ]]; then
     fi
 fi
 
+# aibom's own key for the sign / verify rows (a P-256 PKCS#8 key and its public key).
+AKEY=$BENCH_DIR/aibom-key
+if [[ ! -s $AKEY.key || ! -s $AKEY.pub ]]; then
+    "$AIBOM" keygen --output-prefix "$AKEY" --force -q || die "aibom keygen failed"
+fi
+
 # ---------------------------------------------------------------- trees
 gen_tree() {
     local kind=$1 dir=$BENCH_DIR/$1 stamp=$BENCH_DIR/.$1.stamp ver t0
@@ -213,6 +219,8 @@ for kind in "${TREES[@]}"; do
         log "tree $kind, run $run/$RUNS"
         measure "$kind" aibom "$run" -- "$AIBOM" digest "$dir"
         measure "$kind" aibom-scan "$run" -- "$AIBOM" scan -q "$dir" -o "cyclonedx-json=$WORK/$kind.bom.json"
+        measure "$kind" aibom-sign "$run" -- "$AIBOM" sign -q "$dir" --key "$AKEY.key" --bundle "$WORK/$kind.aibom.sig"
+        measure "$kind" aibom-verify "$run" -- "$AIBOM" verify -q "$dir" --bundle "$WORK/$kind.aibom.sig" --key "$AKEY.pub"
         measure "$kind" openssl "$run" -- \
             xargs -0 -a "$list" -P "$NPROC" -n "$batch" openssl dgst -sha256
         measure "$kind" sha256sum "$run" -- \
