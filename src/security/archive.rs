@@ -260,6 +260,20 @@ fn is_torchscript(name: &str) -> bool {
 /// Bytes of a member looked at to decide what it is.
 const PROBE: usize = 4096;
 
+/// Analyse a zip archive of `len` bytes read from `r` (for callers that hold the archive elsewhere than
+/// in a file: fuzzing, nested archives); `rel` names it in the findings.
+pub fn analyze_zip_reader<R: Read + Seek>(
+    r: &mut R,
+    len: u64,
+    format: Format,
+    rel: &str,
+    caps: &Caps,
+) -> Vec<super::SecurityFinding> {
+    let mut sink = Sink::new(rel);
+    analyze_zip(r, len, format, &mut sink, caps);
+    sink.out
+}
+
 /// Analyse a zip archive of `len` bytes from `r`.
 pub(crate) fn analyze_zip<R: Read + Seek>(
     r: &mut R,
