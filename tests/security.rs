@@ -373,6 +373,7 @@ fn corpus() -> Vec<Case> {
         case("torch zip with malicious data.pkl", "pytorch_model.bin", torch_zip("archive/data.pkl", &sys2, &[]), DANGER, None),
         case("torch zip with renamed data.pkl", "model.pt", torch_zip("archive/data.pkl", &torch_state_dict_pickle(), &[("archive/weights", &sys2)]), DANGER, None),
         case("torch zip with only a renamed pickle", "model.pth", torch_zip("archive/tensors", &p4_call(4, "os", "system", "id"), &[]), DANGER, None),
+        case("pickle hidden in a storage member", "model.pt", zip_of(&[("archive/data.pkl", &torch_state_dict_pickle()), ("archive/data/7", &sys2)], false), DANGER, None),
         case("torchscript", "model.pt", torch_zip("archive/data.pkl", &torch_state_dict_pickle(), &[("archive/code/__torch__/m.py", b"def forward(self, x):\n    return x\n")]), &["torchscript-code"], Some("archive/code/__torch__/m.py")),
         case("zip traversal", "model.pt", torch_zip("archive/data.pkl", &torch_state_dict_pickle(), &[("../../evil.pkl", &sys2)]), &["zip-path-traversal", "pickle-dangerous-import"], None),
         case("zip duplicate names", "model.pt", dup, &["zip-duplicate-name", "pickle-dangerous-import"], None),
@@ -393,6 +394,7 @@ fn corpus() -> Vec<Case> {
         // Clean, real-world-shaped files.
         case("clean torch zip state dict", "pytorch_model.bin", torch_zip("archive/data.pkl", &torch_state_dict_pickle(), &[]), &[], None),
         case("clean torch zip, deflated", "model.pt", zip_of(&[("archive/data.pkl", &torch_state_dict_pickle()), ("archive/version", b"3\n")], true), &[], None),
+        case("clean storage that starts like PROTO", "model.pt", zip_of(&[("archive/data.pkl", &torch_state_dict_pickle()), ("archive/data/0", b"\x80\x02\x00\x00\x3f\x80\x00\x00\x40\x00\x00\x00\x40\x40\x00\x00\x40\x80\x00\x00")], false), &[], None),
         case("clean raw state dict", "optimizer.pt", torch_state_dict_pickle(), &[], None),
         case("clean legacy torch", "old.bin", legacy_torch(), &[], None),
         case("clean protocol 0 dict", "data.pkl", b"(dp0\nS'a'\np1\nI1\nsS'b'\np2\nF2.5\ns.".to_vec(), &[], None),

@@ -260,6 +260,20 @@ fn is_torchscript(name: &str) -> bool {
 /// Bytes of a member looked at to decide what it is.
 const PROBE: usize = 4096;
 
+/// Analyse a zip archive of `len` bytes read from `r` (for callers that hold the archive elsewhere than
+/// in a file: fuzzing, nested archives); `rel` names it in the findings.
+pub fn analyze_zip_reader<R: Read + Seek>(
+    r: &mut R,
+    len: u64,
+    format: Format,
+    rel: &str,
+    caps: &Caps,
+) -> Vec<super::SecurityFinding> {
+    let mut sink = Sink::new(rel);
+    analyze_zip(r, len, format, &mut sink, caps);
+    sink.out
+}
+
 /// Analyse a zip archive of `len` bytes from `r`.
 pub(crate) fn analyze_zip<R: Read + Seek>(
     r: &mut R,
@@ -438,7 +452,10 @@ fn member<R: Read + Seek>(
     budget: &mut u64,
 ) {
     // The head, through the decoder.
-    let head = {
+    // Tensor storages are only sniffed (16 bytes); anything else gets a longer look.
+    let storage = is_storage(&e.name);
+    let mut probe = if storage { 16 } else { PROBE };
+    let head = loop {
         let rd = match open_entry(r, e, start) {
             Ok(rd) => rd,
             Err(m) => {
@@ -452,20 +469,23 @@ fn member<R: Read + Seek>(
             }
         };
         let mut h = Vec::new();
-        match rd.take(PROBE as u64).read_to_end(&mut h) {
-            Ok(_) => h,
-            Err(err) => {
-                sink.add(
-                    "unscannable",
-                    Some(start),
-                    err.to_string(),
-                    format!("member cannot be decompressed: {err}"),
-                );
-                return;
-            }
+        if let Err(err) = rd.take(probe as u64).read_to_end(&mut h) {
+            sink.add(
+                "unscannable",
+                Some(start),
+                err.to_string(),
+                format!("member cannot be decompressed: {err}"),
+            );
+            return;
         }
+        let proto = h.len() >= 2 && h[0] == 0x80 && (2..=5).contains(&h[1]);
+        if probe < PROBE && proto && h.len() == probe {
+            probe = PROBE;
+            continue;
+        }
+        break h;
     };
-    let complete = head.len() < PROBE;
+    let complete = head.len() < probe;
     let base = e
         .name
         .rsplit('/')
@@ -473,7 +493,6 @@ fn member<R: Read + Seek>(
         .unwrap_or(&e.name)
         .to_ascii_lowercase();
     let npy = head.starts_with(b"\x93NUMPY");
-    let storage = is_storage(&e.name);
     let pickle_like = if storage {
         // Tensor bytes: only a strong signature (PROTO 2-5 and a plausible walk) gets a closer look.
         head.first() == Some(&0x80) && pickle::looks_like_pickle(&head, complete)
