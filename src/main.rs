@@ -15,7 +15,7 @@ use aibom::attest::keyless::{verify_keyless, IdentityMatch, KeylessArtifact, Key
 use aibom::attest::keys::{Curve, PrivateKey, PublicKey};
 use aibom::attest::sign::{self, SignerMaterial};
 use aibom::attest::verify::{self, CheckOptions, Target, VerifyReport};
-use aibom::attest::{attest, AttestError, Signer, VerifiedSignature};
+use aibom::attest::{attest, AttestError, VerifiedSignature};
 use aibom::hash::{NoProgress, Progress};
 use aibom::hfcache;
 use aibom::output::{self, OutputSpec};
@@ -60,7 +60,7 @@ struct GlobalArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Walk a model directory (or file), hash every file and print its inventory.
+    /// Walk a model directory (or file), hash every file, read its metadata and write its AIBOM.
     #[command(
         after_help = "Examples:\n  aibom scan ./model\n  aibom scan ./model -o table\n  aibom scan ./model -o json=out/inventory.json -o table\n\nAn output file written inside the model directory is left out of the scan."
     )]
@@ -754,89 +754,13 @@ fn run_verify_hf_cache(path: &Path, format: VerifyOutput) -> Result<ExitCode, At
         s.push('\n');
         write_stdout(s.as_bytes())?;
     } else {
-        let mut out = String::new();
-        let c = &report.counts;
-        for repo in &report.repos {
-            let name = repo.repo_id.as_deref().unwrap_or(&repo.dir);
-            for r in repo
-                .refs
-                .iter()
-                .filter(|r| r.status != hfcache::RefStatus::Ok)
-            {
-                out.push_str(&format!(
-                    "bad ref: {name}: refs/{} -> {} ({:?})\n",
-                    r.name, r.commit, r.status
-                ));
-            }
-            let files = repo
-                .snapshots
-                .iter()
-                .flat_map(|s| s.files.iter().map(move |f| (Some(&s.commit), f)))
-                .chain(repo.unlinked.iter().map(|f| (None, f)));
-            for (commit, f) in files {
-                let at = match commit {
-                    Some(c) => format!("{name}@{}: {}", &c[..c.len().min(12)], f.path),
-                    None => format!("{name}: {}", f.path),
-                };
-                use hfcache::FileStatus as S;
-                match &f.status {
-                    S::Ok { .. } => {}
-                    S::Mismatch {
-                        algorithm,
-                        expected,
-                        actual,
-                    } => out.push_str(&format!(
-                        "modified: {at} ({algorithm:?} expected {expected}, found {actual})\n"
-                    )),
-                    S::Dangling { target } => {
-                        out.push_str(&format!("dangling: {at} -> {target}\n"))
-                    }
-                    S::Outside { target } => {
-                        out.push_str(&format!("outside blobs/: {at} -> {target}\n"))
-                    }
-                    S::Incomplete => out.push_str(&format!("incomplete download: {at}\n")),
-                    S::Missing => out.push_str(&format!("missing: {at}\n")),
-                    S::Unverifiable { reason } => {
-                        out.push_str(&format!("unverifiable: {at}: {reason}\n"))
-                    }
-                }
-            }
-            for p in &repo.problems {
-                out.push_str(&format!("problem: {name}: {p}\n"));
-            }
-        }
-        let verdict = if report.ok() {
-            "VERIFIED"
-        } else {
-            "NOT VERIFIED"
-        };
-        let head = format!(
-            "{verdict}: {}: {} file(s) in {} repo(s), {} match their blob hashes\n",
-            report.path,
-            c.files,
-            report.repos.len(),
-            c.ok
-        );
-        write_stdout(format!("{head}{out}").as_bytes())?;
+        write_stdout(report::render_cache_report(&report).as_bytes())?;
     }
     Ok(if report.ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
-}
-
-fn signer_text(s: &Signer) -> String {
-    match s {
-        Signer::Key { hint: Some(h) } => format!("key {h}"),
-        Signer::Key { hint: None } => "the given key".to_string(),
-        Signer::Certificate { subject, issuer } => {
-            format!("certificate '{subject}' (issuer '{issuer}')")
-        }
-        Signer::Keyless {
-            identity, issuer, ..
-        } => format!("{identity} (issuer {issuer})"),
-    }
 }
 
 /// The verdict and every differing file on stdout (text), or the JSON report.
@@ -846,38 +770,7 @@ fn print_verify_report(r: &VerifyReport, format: VerifyOutput) -> Result<(), Err
         s.push('\n');
         return write_stdout(s.as_bytes());
     }
-    let mut out = String::new();
-    if r.verified {
-        out.push_str(&format!(
-            "VERIFIED: {}: {} file(s) match the signature of {}\n",
-            r.target,
-            r.files_checked,
-            r.signer.as_ref().map(signer_text).unwrap_or_default()
-        ));
-    } else {
-        out.push_str(&format!("NOT VERIFIED: {}\n", r.target));
-    }
-    for m in &r.modified {
-        out.push_str(&format!(
-            "modified: {} (signed {}, found {})\n",
-            m.name, m.signed, m.actual
-        ));
-    }
-    for m in &r.missing {
-        out.push_str(&format!("missing: {m}\n"));
-    }
-    let extra_label = if r.unsigned_files_ignored {
-        "unsigned (ignored)"
-    } else {
-        "extra"
-    };
-    for m in &r.extra {
-        out.push_str(&format!("{extra_label}: {m}\n"));
-    }
-    for p in &r.problems {
-        out.push_str(&format!("problem: {p}\n"));
-    }
-    write_stdout(out.as_bytes())
+    write_stdout(report::render_verify_report(r).as_bytes())
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<(), Error> {

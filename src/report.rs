@@ -3,7 +3,10 @@
 //! only the CLI decides where the bytes go.
 
 use crate::analyze::Analysis;
+use crate::attest::verify::VerifyReport;
+use crate::attest::Signer;
 use crate::bom::{self, BomOptions};
+use crate::hfcache::{self, CacheReport};
 use crate::inventory::Inventory;
 use crate::output::ReportFormat;
 use crate::role::Role;
@@ -223,6 +226,122 @@ pub fn role_summary(inv: &Inventory) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The text verdict of a verification and every differing file, one per line.
+pub fn render_verify_report(r: &VerifyReport) -> String {
+    let mut out = String::new();
+    if r.verified {
+        out.push_str(&format!(
+            "VERIFIED: {}: {} file(s) match the signature of {}\n",
+            r.target,
+            r.files_checked,
+            r.signer.as_ref().map(signer_text).unwrap_or_default()
+        ));
+    } else {
+        out.push_str(&format!("NOT VERIFIED: {}\n", r.target));
+    }
+    for m in &r.modified {
+        out.push_str(&format!(
+            "modified: {} (signed {}, found {})\n",
+            m.name, m.signed, m.actual
+        ));
+    }
+    for m in &r.missing {
+        out.push_str(&format!("missing: {m}\n"));
+    }
+    let extra_label = if r.unsigned_files_ignored {
+        "unsigned (ignored)"
+    } else {
+        "extra"
+    };
+    for m in &r.extra {
+        out.push_str(&format!("{extra_label}: {m}\n"));
+    }
+    for p in &r.problems {
+        out.push_str(&format!("problem: {p}\n"));
+    }
+    out
+}
+
+/// Who signed, in a few words.
+pub fn signer_text(s: &Signer) -> String {
+    match s {
+        Signer::Key { hint: Some(h) } => format!("key {h}"),
+        Signer::Key { hint: None } => "the given key".to_string(),
+        Signer::Certificate { subject, issuer } => {
+            format!("certificate '{subject}' (issuer '{issuer}')")
+        }
+        Signer::Keyless {
+            identity, issuer, ..
+        } => format!("{identity} (issuer {issuer})"),
+    }
+}
+
+/// The text verdict of a Hugging Face cache check and every file that is not as the Hub served it.
+pub fn render_cache_report(report: &CacheReport) -> String {
+    let mut out = String::new();
+    let c = &report.counts;
+    for repo in &report.repos {
+        let name = repo.repo_id.as_deref().unwrap_or(&repo.dir);
+        for r in repo
+            .refs
+            .iter()
+            .filter(|r| r.status != hfcache::RefStatus::Ok)
+        {
+            out.push_str(&format!(
+                "bad ref: {name}: refs/{} -> {} ({:?})\n",
+                r.name, r.commit, r.status
+            ));
+        }
+        let files = repo
+            .snapshots
+            .iter()
+            .flat_map(|s| s.files.iter().map(move |f| (Some(&s.commit), f)))
+            .chain(repo.unlinked.iter().map(|f| (None, f)));
+        for (commit, f) in files {
+            let at = match commit {
+                Some(c) => format!("{name}@{}: {}", &c[..c.len().min(12)], f.path),
+                None => format!("{name}: {}", f.path),
+            };
+            use hfcache::FileStatus as S;
+            match &f.status {
+                S::Ok { .. } => {}
+                S::Mismatch {
+                    algorithm,
+                    expected,
+                    actual,
+                } => out.push_str(&format!(
+                    "modified: {at} ({algorithm:?} expected {expected}, found {actual})\n"
+                )),
+                S::Dangling { target } => out.push_str(&format!("dangling: {at} -> {target}\n")),
+                S::Outside { target } => {
+                    out.push_str(&format!("outside blobs/: {at} -> {target}\n"))
+                }
+                S::Incomplete => out.push_str(&format!("incomplete download: {at}\n")),
+                S::Missing => out.push_str(&format!("missing: {at}\n")),
+                S::Unverifiable { reason } => {
+                    out.push_str(&format!("unverifiable: {at}: {reason}\n"))
+                }
+            }
+        }
+        for p in &repo.problems {
+            out.push_str(&format!("problem: {name}: {p}\n"));
+        }
+    }
+    let verdict = if report.ok() {
+        "VERIFIED"
+    } else {
+        "NOT VERIFIED"
+    };
+    let head = format!(
+        "{verdict}: {}: {} file(s) in {} repo(s), {} match their blob hashes\n",
+        report.path,
+        c.files,
+        report.repos.len(),
+        c.ok
+    );
+    format!("{head}{out}")
 }
 
 #[cfg(test)]
