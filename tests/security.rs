@@ -404,6 +404,7 @@ fn corpus() -> Vec<Case> {
         case("clean tokenizer_config.json", "tokenizer_config.json", serde_json::to_vec(&serde_json::json!({"chat_template": CLEAN_TEMPLATE})).unwrap(), &[], None),
         case("clean GGUF template", "model.gguf", gguf_with_template(CLEAN_TEMPLATE), &[], None),
         case("clean gzip text", "notes.txt.gz", gz(b"just some notes\n"), &[], None),
+        case("clean text that starts like a pickle", "NOTES", b"N.B. this model is experimental\n".to_vec(), &[], None),
         case("clean README", "README.md", b"# Model\n\nCall it with care.\n".to_vec(), &[], None),
         case("clean binary blob", "tokenizer.model", vec![0x0a, 0x0b, 0x00, 0x01, 0xff, 0x10], &[], None),
         case("clean saved model", "saved_model.pb", b"\x08\x01\x12\x04\x0a\x02x1\x0a\x01n\x12\x06MatMul".to_vec(), &[], None),

@@ -41,6 +41,9 @@ const MAX_TEXT: u64 = 16 << 20;
 /// Extensions that promise a pickle: such a file that is not one is reported as unscannable.
 const PICKLE_EXTENSIONS: &[&str] = &["pkl", "pickle", "joblib", "dill", "pck"];
 
+/// Extensions under which PyTorch and friends save pickles (besides [`PICKLE_EXTENSIONS`]).
+const CHECKPOINT_EXTENSIONS: &[&str] = &["bin", "pt", "pth", "ckpt", "p", "sav", "model", "data"];
+
 /// Analyse the file at `path` (model-relative `rel`, sniffed as `format`, `size` bytes, digest
 /// `sha256`) for hidden code execution.
 pub fn analyze_file(
@@ -236,7 +239,20 @@ fn other_file<R: Read + Seek>(
         return compressed(r, size, codec, ext, sink, caps);
     }
     if pickle::looks_like_pickle(&head, complete) {
-        return pickle_file(r, sink);
+        let named = PICKLE_EXTENSIONS.contains(&ext) || CHECKPOINT_EXTENSIONS.contains(&ext);
+        // Under any other name (README, LICENSE, notes), text can look like a protocol 0 pickle by
+        // chance ("N." is one): walk it only when its head imports or calls something, which a
+        // data-only pickle never does and which is the only way one runs code.
+        let h = pickle::walk_bytes(&head, pickle::Limits::default());
+        let active = !h.imports.is_empty()
+            || !h.calls.is_empty()
+            || h.anomalies
+                .iter()
+                .any(|a| a.code == "pickle-unresolved-global");
+        if named || active {
+            return pickle_file(r, sink);
+        }
+        return Ok(());
     }
     if PICKLE_EXTENSIONS.contains(&ext) {
         sink.add(
