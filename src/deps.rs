@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::hf::value;
+use crate::purl::encode;
 
 /// Largest manifest parsed.
 pub const MAX_MANIFEST: usize = 4 << 20;
@@ -94,23 +95,10 @@ pub fn normalise_pypi_name(name: &str) -> String {
     out
 }
 
-/// Percent-encodes everything but unreserved characters (for purl versions and qualifiers).
-fn pct(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn pypi_purl(name: &str, version: Option<&str>) -> String {
     match version {
-        Some(v) => format!("pkg:pypi/{}@{}", pct(name), pct(v)),
-        None => format!("pkg:pypi/{}", pct(name)),
+        Some(v) => format!("pkg:pypi/{}@{}", encode(name), encode(v)),
+        None => format!("pkg:pypi/{}", encode(name)),
     }
 }
 
@@ -609,17 +597,17 @@ fn conda_spec(s: &str, source: &str) -> Result<Option<Dependency>, String> {
             Some(tail.to_owned()),
         )
     };
-    let mut purl = format!("pkg:conda/{}", pct(&name));
+    let mut purl = format!("pkg:conda/{}", encode(&name));
     if let Some(v) = &version {
         purl.push('@');
-        purl.push_str(&pct(v));
+        purl.push_str(&encode(v));
     }
     let mut quals = Vec::new();
     if let Some(b) = &build {
-        quals.push(format!("build={}", pct(b)));
+        quals.push(format!("build={}", encode(b)));
     }
     if let Some(c) = channel.filter(|c| !c.is_empty()) {
-        quals.push(format!("channel={}", pct(c)));
+        quals.push(format!("channel={}", encode(c)));
     }
     if !quals.is_empty() {
         purl.push('?');

@@ -20,6 +20,7 @@ pub mod inventory;
 pub mod license;
 pub mod output;
 pub mod provenance;
+pub mod purl;
 pub mod report;
 pub mod role;
 pub mod scan;

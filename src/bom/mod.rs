@@ -34,6 +34,7 @@ use sha2::{Digest, Sha256};
 use crate::completeness::Completeness;
 use crate::facts::{DatasetFact, LicenseEntry, ModelFacts};
 use crate::inventory::Inventory;
+use crate::purl;
 use ml::{
     ComponentData, Considerations, DataContents, DataGovernance, DatasetRef,
     EnvironmentalConsiderations, EthicalConsideration, GovernanceParty, ModelCard, ModelParameters,
@@ -85,35 +86,6 @@ pub fn file_ref(path: &str) -> String {
 
 fn prop(name: &str, value: impl AsRef<str>) -> CrateProperty {
     CrateProperty::new(name, value.as_ref())
-}
-
-/// A purl string for a Hugging Face repository id, with the revision as version.
-pub fn huggingface_purl(repo_id: &str, revision: Option<&str>) -> String {
-    let enc = |s: &str| purl_encode(s);
-    let mut parts = repo_id.splitn(2, '/');
-    let first = parts.next().unwrap_or_default();
-    let mut p = match parts.next() {
-        Some(name) => format!("pkg:huggingface/{}/{}", enc(first), enc(name)),
-        None => format!("pkg:huggingface/{}", enc(first)),
-    };
-    if let Some(r) = revision {
-        p.push('@');
-        p.push_str(&enc(&r.to_ascii_lowercase()));
-    }
-    p
-}
-
-/// Percent-encode a purl segment (unreserved characters stay).
-pub fn purl_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A component slug for bom-refs: lowercase, `[a-z0-9._-]`, others become `-`.
@@ -218,7 +190,7 @@ fn skeleton(
     model.version = facts.revision.as_deref().map(NormalizedString::new);
     model.description = facts.description.as_deref().map(NormalizedString::new);
     if let Some(repo) = &facts.repo_id {
-        model.purl = Purl::from_str(&huggingface_purl(repo, facts.revision.as_deref())).ok();
+        model.purl = Purl::from_str(&purl::huggingface(repo, facts.revision.as_deref())).ok();
         if let Some(slash) = repo.find('/') {
             model.group = Some(NormalizedString::new(&repo[..slash]));
         }
@@ -249,7 +221,7 @@ fn skeleton(
                     Some(format!("base-model:{}", slug(&b.id))),
                 );
                 c.version = b.revision.as_deref().map(NormalizedString::new);
-                c.purl = Purl::from_str(&huggingface_purl(&b.id, b.revision.as_deref())).ok();
+                c.purl = Purl::from_str(&purl::huggingface(&b.id, b.revision.as_deref())).ok();
                 let mut props = vec![prop("aibom:declared-in", b.sources.join(", "))];
                 if let Some(r) = &b.relation {
                     props.push(prop("aibom:relation", r));
@@ -727,11 +699,10 @@ mod tests {
     #[test]
     fn purls_encode_and_lowercase_revision() {
         assert_eq!(
-            huggingface_purl("acme/My.Model", Some("ABC123")),
+            purl::huggingface("acme/My.Model", Some("ABC123")),
             "pkg:huggingface/acme/My.Model@abc123"
         );
-        assert_eq!(huggingface_purl("gpt2", None), "pkg:huggingface/gpt2");
-        assert_eq!(purl_encode("a b/c"), "a%20b%2Fc");
+        assert_eq!(purl::huggingface("gpt2", None), "pkg:huggingface/gpt2");
     }
 
     #[test]
