@@ -43,7 +43,7 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     (
         "card-missing",
         Severity::Low,
-        "No model card (README.md) at the model root.",
+        "No model card (README.md at the root, or a MODEL_CARD / model_card.md file) in the model.",
     ),
     (
         "card-unreadable",
@@ -293,6 +293,13 @@ impl<'a> Builder<'a> {
         i
     }
 
+    fn chat_template(&mut self, path: &str) {
+        self.facts.chat_template = true;
+        if !self.facts.chat_template_files.iter().any(|p| p == path) {
+            self.facts.chat_template_files.push(path.to_string());
+        }
+    }
+
     fn set_once(slot: &mut Option<String>, v: Option<&str>) {
         if slot.is_none() {
             if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
@@ -318,18 +325,15 @@ pub fn analyze(model: &HashedModel, inv: &Inventory) -> Analysis {
         b.facts.provenance = provenance::detect(root);
     }
     let paths: Vec<&FileRecord> = inv.files.iter().collect();
-    // Card first (root README), then configs, then everything else in inventory order.
-    if let Some(readme) = paths
-        .iter()
-        .find(|f| is_root(&f.path) && base_name(&f.path) == "readme.md")
-    {
-        read_card(&mut b, &readme.path);
+    // Card first, then configs, then everything else in inventory order.
+    if let Some(card) = find_card(&paths) {
+        read_card(&mut b, &card.path);
     } else {
         b.finding(
             "card-missing",
             Severity::Low,
             None,
-            "no model card (README.md) at the model root",
+            "no model card: neither README.md at the model root nor a MODEL_CARD / model_card.md file",
         );
     }
     for f in &paths {
@@ -337,6 +341,31 @@ pub fn analyze(model: &HashedModel, inv: &Inventory) -> Analysis {
         security_scan(&mut b, f);
     }
     finish(b, inv)
+}
+
+/// Names of the model card besides README.md (lower case): Piper voices ship theirs as `MODEL_CARD`.
+const OTHER_CARD_NAMES: &[&str] = &["model_card", "model_card.md"];
+
+/// The model card: README.md at the root; else `MODEL_CARD` / `MODEL_CARD.md` / `model_card.md` at
+/// the root; else the only file so named anywhere in the model (a voice package's `data/MODEL_CARD`).
+fn find_card<'f>(paths: &[&'f FileRecord]) -> Option<&'f FileRecord> {
+    let root = |names: &[&str]| {
+        paths
+            .iter()
+            .find(|f| is_root(&f.path) && names.contains(&base_name(&f.path).as_str()))
+            .copied()
+    };
+    root(&["readme.md"])
+        .or_else(|| root(OTHER_CARD_NAMES))
+        .or_else(|| {
+            let mut nested = paths
+                .iter()
+                .filter(|f| OTHER_CARD_NAMES.contains(&base_name(&f.path).as_str()));
+            match (nested.next(), nested.next()) {
+                (Some(only), None) => Some(*only),
+                _ => None,
+            }
+        })
 }
 
 fn read_card(b: &mut Builder, path: &str) {
@@ -359,7 +388,13 @@ fn read_card(b: &mut Builder, path: &str) {
     if let Some(n) = &c.model_name {
         f.name = n.clone();
     }
-    b.card_title = c.title.clone().filter(|t| t.len() <= 120);
+    // A title that is the template's own heading ("Model Card for Model ID") names nothing; "Model
+    // card for joe (medium)" names "joe (medium)".
+    b.card_title = c
+        .title
+        .as_deref()
+        .and_then(card::name_from_title)
+        .filter(|t| t.len() <= 120);
     let s = &c.sections;
     b.facts.card = CardFacts {
         present: true,
@@ -496,18 +531,21 @@ fn read_file(b: &mut Builder, f: &FileRecord) {
         if let Some(bytes) = b.files.read(path, MAX_META) {
             if let Ok(t) = config::parse_tokenizer_config(&bytes) {
                 if !t.chat_template.is_empty() {
-                    b.facts.chat_template = true;
+                    b.chat_template(path);
                 }
             }
         }
         return;
     }
     if name.ends_with(".jinja") {
-        b.facts.chat_template = true;
+        b.chat_template(path);
         return;
     }
     if name.ends_with(".index.json") {
         read_weights(b, f);
+        return;
+    }
+    if name.ends_with(".onnx.json") && read_piper_voice(b, path) {
         return;
     }
     match f.role {
@@ -611,6 +649,11 @@ fn read_adapter(b: &mut Builder, path: &str) {
             if let Some(t) = &a.peft_type {
                 b.file_prop(path, "aibom:peft-type", t.clone());
             }
+            if let Some(t) = &a.task_type {
+                b.file_prop(path, "aibom:peft-task-type", t.clone());
+                // The card's pipeline_tag (read first) wins; the adapter's task type fills the gap.
+                Builder::set_once(&mut b.facts.task, config::peft_task(t));
+            }
         }
         Err(e) => b.finding("metadata-unreadable", Severity::Low, Some(path), e),
     }
@@ -637,9 +680,60 @@ fn read_st_modules(b: &mut Builder, path: &str) {
     }
 }
 
+/// A Piper voice config (`<voice>.onnx.json` beside `<voice>.onnx`): its dataset and language are
+/// model facts; sample rate, quality, speaker count and Piper version describe the voice file.
+/// False when the file is JSON of another kind (then it is read like any other config).
+fn read_piper_voice(b: &mut Builder, path: &str) -> bool {
+    let Some(bytes) = b.files.read(path, MAX_META) else {
+        return true;
+    };
+    let v = match config::parse_piper_voice_config(&bytes) {
+        Ok(Some(v)) => v,
+        Ok(None) => return false,
+        Err(e) => {
+            b.finding("metadata-unreadable", Severity::Low, Some(path), e);
+            return true;
+        }
+    };
+    if let Some(d) = v.dataset.as_deref().filter(|d| !d.trim().is_empty()) {
+        let known = b.facts.datasets.len();
+        let i = b.dataset(d, path);
+        // A voice's dataset is a name of recordings, not a Hub dataset id.
+        if i >= known {
+            b.facts.datasets[i].hub_id = None;
+        }
+    }
+    if let Some(l) = v.language.as_deref().filter(|l| !l.trim().is_empty()) {
+        b.facts.languages.push(l.trim().to_string());
+    }
+    if let Some(pv) = &v.piper_version {
+        b.file_prop(path, "aibom:piper-version", pv.clone());
+        Builder::set_once(&mut b.facts.library_name, Some("piper"));
+    }
+    if let Some(r) = v.sample_rate {
+        b.file_prop(path, "aibom:sample-rate", r.to_string());
+    }
+    if let Some(q) = &v.quality {
+        b.file_prop(path, "aibom:voice-quality", q.clone());
+    }
+    if let Some(n) = v.num_speakers {
+        b.file_prop(path, "aibom:speakers", n.to_string());
+    }
+    for d in &v.defects {
+        b.finding("metadata-unreadable", Severity::Info, Some(path), d.clone());
+    }
+    true
+}
+
 fn read_weights(b: &mut Builder, f: &FileRecord) {
     let path = f.path.as_str();
-    let (facts, defects) = formats::read_facts(&b.files.path(path), f.format, f.size, path);
+    let on_disk = b.files.path(path);
+    // A file named like a format with a header reader is read as that format even when its content
+    // was identified as something else: a broken or hostile header must be a finding, not `binary`.
+    let (facts, defects) = match formats::promised_format(path).filter(|p| *p != f.format) {
+        Some(promised) => formats::read_as_promised(&on_disk, f.format, promised, f.size, path),
+        None => formats::read_facts(&on_disk, f.format, f.size, path),
+    };
     for d in &defects {
         let severity = if d.code.ends_with("-unreadable") {
             Severity::Medium
@@ -680,10 +774,18 @@ fn read_weights(b: &mut Builder, f: &FileRecord) {
             if fa.context_length.is_none() {
                 fa.context_length = g.context_length;
             }
+            // The file type (`general.file_type`, what llama-quantize was asked for) comes before the
+            // tensor types it produced.
+            let label = g.file_type.map(formats::gguf::file_type_label);
+            fa.quantization
+                .extend(label.iter().map(|l| format!("gguf file type {l}")));
             fa.quantization
                 .extend(g.quantizations.keys().map(|q| format!("gguf {q}")));
+            if let Some(l) = label {
+                b.file_prop(path, "aibom:gguf-file-type", l);
+            }
             if g.chat_template.is_some() {
-                fa.chat_template = true;
+                b.chat_template(path);
             }
             Builder::set_once(&mut b.gguf_name, g.name.as_deref());
             if let Some(l) = &g.license {
@@ -757,13 +859,27 @@ fn hub_id_from_url(url: &str) -> Option<String> {
     looks_like_hub_id(id).then(|| id.to_string())
 }
 
+/// HTML licence pages are read this far before their markup is stripped (saved pages carry scripts
+/// and styles that the visible text does not).
+const MAX_LICENSE_HTML: u64 = 4 * 1024 * 1024;
+
 fn read_licence_file(b: &mut Builder, path: &str, name: &str) {
-    let Some(text) = b.files.text(path, MAX_LICENSE_TEXT) else {
+    let html_name = matches!(formats::extension(name).as_str(), "html" | "htm");
+    let cap = if html_name {
+        MAX_LICENSE_HTML
+    } else {
+        MAX_LICENSE_TEXT
+    };
+    let Some(mut text) = b.files.text(path, cap) else {
         return;
     };
+    if html_name || license::looks_like_html(&text) {
+        text = license::html_to_text(&text);
+    }
+    let words = name.replace(['-', ' ', '.'], "_");
     let source = if name.starts_with("notice") {
         SourceKind::NoticeFile
-    } else if name.contains("use_policy") || name.contains("acceptable_use") {
+    } else if words.contains("use_policy") || words.contains("acceptable_use") {
         SourceKind::UsePolicyFile
     } else {
         SourceKind::LicenseFile

@@ -10,7 +10,9 @@ use serde::Serialize;
 /// Everything aibom learned about one model.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ModelFacts {
-    /// Display name: the card's model-index name, else the card title, else the directory name.
+    /// Display name: the card's model-index name, else the card title (unless it is a template
+    /// placeholder such as "Model Card for Model ID"), else GGUF `general.name`, the Hub repository
+    /// id, the directory name.
     pub name: String,
     /// Hugging Face repository id (`org/name`) when a file or the cache layout says so.
     pub repo_id: Option<String>,
@@ -32,13 +34,17 @@ pub struct ModelFacts {
     pub parameters: Option<u64>,
     /// Parameters per dtype.
     pub dtypes: BTreeMap<String, u64>,
-    /// Quantization methods / types.
+    /// Quantization: the GGUF file type (`gguf file type Q4_K_M`), the ggml tensor types
+    /// (`gguf Q6_K`), `quantization_config` (`gptq 4-bit`).
     pub quantization: Vec<String>,
     /// Formats of the weight files.
     pub weight_formats: Vec<String>,
     pub context_length: Option<u64>,
     /// True when a chat template ships with the model.
     pub chat_template: bool,
+    /// The files that carry it (`tokenizer_config.json`, `chat_template.json`, `*.jinja`, a GGUF file's
+    /// `tokenizer.chat_template`), in inventory order.
+    pub chat_template_files: Vec<String>,
     pub base_models: Vec<BaseModel>,
     pub datasets: Vec<DatasetFact>,
     pub libraries: Vec<Library>,

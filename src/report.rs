@@ -50,15 +50,17 @@ pub fn render_inventory(inv: &Inventory) -> String {
     s
 }
 
-/// The human summary of an analysis (appended to the table).
+/// The human summary of an analysis (appended to the table). Counts are grouped in thousands here
+/// (`22,713,728`); the JSON and BOM outputs keep exact integers.
 pub fn analysis_summary(a: &Analysis) -> String {
     let f = &a.facts;
     let mut out = String::new();
     let mut line = |k: &str, v: String| {
         if !v.is_empty() {
-            out.push_str(&format!("{k:<12}{v}\n"));
+            out.push_str(&format!("{k:<15}{v}\n"));
         }
     };
+    line("name", f.name.clone());
     let arch = [f.architecture_family.clone(), f.architecture.clone()]
         .into_iter()
         .flatten()
@@ -68,7 +70,30 @@ pub fn analysis_summary(a: &Analysis) -> String {
     line("task", f.task.clone().unwrap_or_default());
     line(
         "parameters",
-        f.parameters.map(|p| p.to_string()).unwrap_or_default(),
+        f.parameters.map(group_digits).unwrap_or_default(),
+    );
+    line(
+        "dtypes",
+        f.dtypes
+            .iter()
+            .map(|(d, n)| format!("{d} {}", group_digits(*n)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    line("quantization", f.quantization.join(", "));
+    line(
+        "context",
+        f.context_length
+            .map(|c| format!("{} tokens", group_digits(c)))
+            .unwrap_or_default(),
+    );
+    line(
+        "chat template",
+        match (f.chat_template, f.chat_template_files.is_empty()) {
+            (false, _) => String::new(),
+            (true, true) => "present".to_string(),
+            (true, false) => format!("present in {}", f.chat_template_files.join(", ")),
+        },
     );
     let lic = &f.licenses;
     let shown: Vec<&str> = if lic.concluded.is_empty() {
@@ -134,6 +159,19 @@ pub fn analysis_summary(a: &Analysis) -> String {
                 .unwrap_or_default(),
             finding.message
         ));
+    }
+    out
+}
+
+/// `n` with its digits grouped in threes by commas: `22713728` → `22,713,728`.
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }
@@ -347,6 +385,15 @@ pub fn render_cache_report(report: &CacheReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_are_grouped_in_thousands() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(22_713_728), "22,713,728");
+        assert_eq!(group_digits(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn human_bytes_units() {

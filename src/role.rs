@@ -146,6 +146,51 @@ const WEIGHT_EXTS: &[&str] = &[
     "pdparams",
 ];
 
+/// Extensions a licence or terms text is published under (none, plain text, markdown, HTML).
+const LICENCE_TEXT_EXTS: &[&str] = &["", "txt", "md", "markdown", "html", "htm", "rst"];
+
+/// Licence, notice, terms and use-policy texts by their lower-cased name: `LICENSE*`, `LICENCE*`,
+/// `COPYING*`, `NOTICE*`, `USE_POLICY*`, `ACCEPTABLE_USE_POLICY*`, `LICENSE-*` / `LICENSE_*`, and — for
+/// text extensions only, so `terms_parser.py` stays code — names with a `license`/`licence`/`terms`/`eula`
+/// word or a `use policy` pair: `GEMMA_TERMS.html`, `MODEL_LICENSE`, `llama2_license.txt`,
+/// `Tongyi Qianwen LICENSE AGREEMENT`, `Llama-3.2-USE_POLICY.md`, `PROHIBITED_USE_POLICY.md`; but not
+/// third-party licence lists (`THIRD_PARTY_LICENSES.md`), which are not the model's licence.
+fn is_licence_name(base: &str, ext: &str, stem: &str) -> bool {
+    if matches!(
+        stem,
+        "license" | "licence" | "copying" | "notice" | "use_policy" | "acceptable_use_policy"
+    ) || base.starts_with("license-")
+        || base.starts_with("license_")
+    {
+        return true;
+    }
+    if !LICENCE_TEXT_EXTS.contains(&ext) {
+        return false;
+    }
+    let bare = if ext.is_empty() {
+        base
+    } else {
+        &base[..base.len() - ext.len() - 1]
+    };
+    let words: Vec<&str> = bare
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Lists of other software's licences are not the model's licence: they keep their old role.
+    if words.iter().any(|w| {
+        matches!(
+            *w,
+            "third" | "thirdparty" | "3rd" | "dependencies" | "vendor" | "licenses" | "licences"
+        )
+    }) {
+        return false;
+    }
+    words
+        .iter()
+        .any(|w| matches!(*w, "license" | "licence" | "terms" | "eula"))
+        || words.windows(2).any(|p| p[1] == "policy" && p[0] == "use")
+}
+
 /// Assign a role to a file from its detected `format` and its model-relative `name`.
 pub fn classify(name: &str, format: Format) -> Role {
     let base_orig = name.rsplit('/').next().unwrap_or(name);
@@ -159,12 +204,7 @@ pub fn classify(name: &str, format: Format) -> Role {
     if format.is_model_format() {
         return Role::Weights;
     }
-    if matches!(
-        stem,
-        "license" | "licence" | "copying" | "notice" | "use_policy" | "acceptable_use_policy"
-    ) || base.starts_with("license-")
-        || base.starts_with("license_")
-    {
+    if is_licence_name(&base, &ext, stem) {
         return Role::Licence;
     }
     if TOKENIZER_NAMES.contains(&base.as_str())
@@ -253,6 +293,31 @@ mod tests {
             ("LICENSE.txt", Format::Text, Role::Licence),
             ("USE_POLICY.md", Format::Text, Role::Licence),
             ("NOTICE", Format::Text, Role::Licence),
+            ("Notice", Format::Text, Role::Licence),
+            ("GEMMA_TERMS.html", Format::Text, Role::Licence),
+            ("GEMMA_TERMS_OF_USE.md", Format::Text, Role::Licence),
+            ("LICENSE.md", Format::Text, Role::Licence),
+            ("LICENSE.html", Format::Text, Role::Licence),
+            ("LICENCE", Format::Text, Role::Licence),
+            ("COPYING", Format::Text, Role::Licence),
+            ("LICENSE-MODEL", Format::Text, Role::Licence),
+            ("MODEL_LICENSE", Format::Text, Role::Licence),
+            ("llama2_license.txt", Format::Text, Role::Licence),
+            (
+                "Tongyi Qianwen LICENSE AGREEMENT",
+                Format::Text,
+                Role::Licence,
+            ),
+            ("Llama-3.2-USE_POLICY.md", Format::Text, Role::Licence),
+            ("PROHIBITED_USE_POLICY.md", Format::Text, Role::Licence),
+            ("TERMS_OF_USE.md", Format::Text, Role::Licence),
+            ("terms_parser.py", Format::Text, Role::Code),
+            ("THIRD_PARTY_LICENSES.md", Format::Text, Role::Documentation),
+            ("third-party-license.txt", Format::Text, Role::Other),
+            ("licenses_report.json", Format::Json, Role::Config),
+            ("MODEL_CARD", Format::Text, Role::Documentation),
+            ("MODEL_CARD.md", Format::Text, Role::Documentation),
+            ("model_card.md", Format::Text, Role::Documentation),
             ("modeling_custom.py", Format::Text, Role::Code),
             ("requirements.txt", Format::Text, Role::Code),
             ("croissant.json", Format::Json, Role::DataManifest),

@@ -124,6 +124,61 @@ pub fn ggml_type(id: u32) -> Option<GgmlType> {
     })
 }
 
+/// The name of a `general.file_type` value (llama.cpp's `enum llama_ftype`, as `llama-quantize` names
+/// the types: `Q4_K_M` for `LLAMA_FTYPE_MOSTLY_Q4_K_M`), or `None` for a value this table does not know
+/// (callers report the number). Values 4 and 33–35 are retired but still occur in older files.
+pub fn file_type_name(ftype: u32) -> Option<&'static str> {
+    Some(match ftype {
+        0 => "F32",
+        1 => "F16",
+        2 => "Q4_0",
+        3 => "Q4_1",
+        4 => "Q4_1_SOME_F16",
+        7 => "Q8_0",
+        8 => "Q5_0",
+        9 => "Q5_1",
+        10 => "Q2_K",
+        11 => "Q3_K_S",
+        12 => "Q3_K_M",
+        13 => "Q3_K_L",
+        14 => "Q4_K_S",
+        15 => "Q4_K_M",
+        16 => "Q5_K_S",
+        17 => "Q5_K_M",
+        18 => "Q6_K",
+        19 => "IQ2_XXS",
+        20 => "IQ2_XS",
+        21 => "Q2_K_S",
+        22 => "IQ3_XS",
+        23 => "IQ3_XXS",
+        24 => "IQ1_S",
+        25 => "IQ4_NL",
+        26 => "IQ3_S",
+        27 => "IQ3_M",
+        28 => "IQ2_S",
+        29 => "IQ2_M",
+        30 => "IQ4_XS",
+        31 => "IQ1_M",
+        32 => "BF16",
+        33 => "Q4_0_4_4",
+        34 => "Q4_0_4_8",
+        35 => "Q4_0_8_8",
+        36 => "TQ1_0",
+        37 => "TQ2_0",
+        38 => "MXFP4_MOE",
+        39 => "NVFP4",
+        40 => "Q1_0",
+        _ => return None,
+    })
+}
+
+/// `general.file_type` as reported: its name, or the number when the name is not known.
+pub fn file_type_label(ftype: u32) -> String {
+    file_type_name(ftype)
+        .map(str::to_string)
+        .unwrap_or_else(|| ftype.to_string())
+}
+
 /// Read the GGUF header of the file at `path`, `size` bytes long.
 pub fn read(path: &Path, size: u64) -> Result<GgufInfo, Defect> {
     let f = open_regular(path)
@@ -920,6 +975,31 @@ mod tests {
             .unwrap()
             .starts_with("{% for m in messages %}"));
         assert_eq!(i.alignment, 64);
+    }
+
+    #[test]
+    fn file_type_names_follow_llama_ftype() {
+        for (v, n) in [
+            (0, "F32"),
+            (1, "F16"),
+            (2, "Q4_0"),
+            (7, "Q8_0"),
+            (10, "Q2_K"),
+            (15, "Q4_K_M"),
+            (18, "Q6_K"),
+            (21, "Q2_K_S"),
+            (30, "IQ4_XS"),
+            (32, "BF16"),
+            (36, "TQ1_0"),
+            (38, "MXFP4_MOE"),
+        ] {
+            assert_eq!(file_type_name(v), Some(n), "{v}");
+        }
+        // Retired values in the middle of the enum (Q4_2, Q4_3) and values past its end are numbers.
+        assert_eq!(file_type_name(5), None);
+        assert_eq!(file_type_label(6), "6");
+        assert_eq!(file_type_label(1024), "1024");
+        assert_eq!(file_type_label(15), "Q4_K_M");
     }
 
     #[test]

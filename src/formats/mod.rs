@@ -116,6 +116,27 @@ pub fn extension(name: &str) -> String {
     }
 }
 
+/// The format a file's name promises, for the formats with a header reader: `.safetensors` (shards
+/// included), `.gguf` (split files included), `.onnx`, and `*.safetensors.index.json` /
+/// `*.bin.index.json` shard indexes (JSON). A file so named whose content [`sniff`]s as something else
+/// is still given to that reader, so that a broken or hostile header (a header-length bomb, a Git LFS
+/// pointer left instead of the weights) becomes a defect instead of an anonymous `binary` file.
+pub fn promised_format(name: &str) -> Option<Format> {
+    let base = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    if base.ends_with(".safetensors.index.json") || base.ends_with(".bin.index.json") {
+        return Some(Format::Json);
+    }
+    match extension(&base).as_str() {
+        "safetensors" => Some(Format::Safetensors),
+        "gguf" => Some(Format::Gguf),
+        "onnx" => Some(Format::Onnx),
+        _ => None,
+    }
+}
+
+/// The start of a Git LFS pointer file (what a clone without `git lfs` leaves instead of the weights).
+pub const LFS_POINTER_PREFIX: &[u8] = b"version https://git-lfs.github.com/spec/";
+
 /// Identify a file from its first bytes `head` (at least what was available, see
 /// [`crate::hash::HEAD_LEN`]), its total `size` and its `name`.
 pub fn sniff(head: &[u8], size: u64, name: &str) -> Format {
@@ -360,6 +381,70 @@ pub fn read_facts(
         },
         _ => (FormatFacts::None, Vec::new()),
     }
+}
+
+/// [`read_facts`] for a file whose name promises the format `promised` (see [`promised_format`]) while
+/// its content was identified as `sniffed`: the promised reader runs anyway (bounded as always), so the
+/// file gets that format's defects and a `<format>-unreadable` saying the content is not what the name
+/// promises — or its facts, when the reader can read it after all. A Git LFS pointer is named as such.
+pub fn read_as_promised(
+    path: &Path,
+    sniffed: Format,
+    promised: Format,
+    size: u64,
+    name: &str,
+) -> (FormatFacts, Vec<Defect>) {
+    let what = match promised {
+        Format::Json => "shard index".to_string(),
+        other => other.as_str().to_string(),
+    };
+    if sniffed == Format::Text && is_lfs_pointer(path) {
+        let code = match promised {
+            Format::Safetensors => "safetensors-unreadable",
+            Format::Gguf => "gguf-unreadable",
+            Format::Onnx => "onnx-unreadable",
+            _ => "shard-index-unreadable",
+        };
+        return (
+            FormatFacts::None,
+            vec![Defect::at(
+                code,
+                0,
+                format!(
+                    "named like a {what} file but it is a Git LFS pointer ({size} bytes of text): \
+                     the real file was never downloaded (fetch it with git lfs)"
+                ),
+            )],
+        );
+    }
+    let (facts, mut defects) = read_facts(path, promised, size, name);
+    for d in defects
+        .iter_mut()
+        .filter(|d| d.code.ends_with("-unreadable"))
+    {
+        let why = d
+            .message
+            .strip_prefix("no facts extracted: ")
+            .unwrap_or(&d.message)
+            .to_string();
+        d.message = format!(
+            "named like a {what} file but its content is not one (identified as {}): {why}",
+            sniffed.as_str()
+        );
+    }
+    (facts, defects)
+}
+
+/// The file starts with the Git LFS pointer line.
+fn is_lfs_pointer(path: &Path) -> bool {
+    let Ok(f) = open_regular(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    f.take(LFS_POINTER_PREFIX.len() as u64)
+        .read_to_end(&mut head)
+        .is_ok()
+        && head == LFS_POINTER_PREFIX
 }
 
 /// Open a file for a header reader: non-blocking, so a fifo swapped in after the walk cannot block us,
@@ -616,6 +701,64 @@ mod tests {
         for c in &seen {
             assert!(used.contains(*c), "{c} in DEFECT_CODES but never used");
         }
+    }
+
+    #[test]
+    fn files_named_like_a_format_are_read_as_it_whatever_they_sniff_as() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("model.safetensors");
+        let mut bomb = (1u64 << 60).to_le_bytes().to_vec();
+        bomb.push(b'{');
+        bomb.resize(1024, 0);
+        std::fs::write(&p, &bomb).unwrap();
+        let sniffed = sniff(&bomb[..64], 1024, "model.safetensors");
+        assert_eq!(sniffed, Format::Binary);
+        let (f, d) = read_as_promised(&p, sniffed, Format::Safetensors, 1024, "model.safetensors");
+        assert!(matches!(f, FormatFacts::None));
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            ["safetensors-header-too-large", "safetensors-unreadable"]
+        );
+        assert!(
+            d[1].message.starts_with("named like a safetensors file")
+                && d[1].message.contains("1152921504606846976")
+                && d[1].message.contains("the file is 1024 bytes"),
+            "{}",
+            d[1].message
+        );
+        // A Git LFS pointer is called one.
+        let lfs = b"version https://git-lfs.github.com/spec/v1\noid sha256:ab\nsize 9\n";
+        std::fs::write(&p, lfs).unwrap();
+        let (_, d) = read_as_promised(&p, Format::Text, Format::Gguf, lfs.len() as u64, "m.gguf");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "gguf-unreadable");
+        assert!(d[0].message.contains("Git LFS pointer"), "{}", d[0].message);
+        // Content the reader can read after all gives its facts and no defect.
+        let (gp, n) = fixture("formats/tiny.gguf");
+        let (f, d) = read_as_promised(&gp, Format::Binary, Format::Gguf, n, "tiny.gguf");
+        assert!(matches!(f, FormatFacts::Gguf(_)) && d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn names_promise_formats() {
+        assert_eq!(
+            promised_format("model-00001-of-00002.safetensors"),
+            Some(Format::Safetensors)
+        );
+        assert_eq!(promised_format("sub/M.GGUF"), Some(Format::Gguf));
+        assert_eq!(promised_format("model.onnx"), Some(Format::Onnx));
+        assert_eq!(
+            promised_format("model.safetensors.index.json"),
+            Some(Format::Json)
+        );
+        assert_eq!(
+            promised_format("pytorch_model.bin.index.json"),
+            Some(Format::Json)
+        );
+        assert_eq!(promised_format("pytorch_model.bin"), None);
+        assert_eq!(promised_format("model.onnx_data"), None);
+        assert_eq!(promised_format("config.json"), None);
     }
 
     #[test]

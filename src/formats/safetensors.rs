@@ -84,7 +84,9 @@ fn check_header_len(n: u64, file_size: u64) -> Result<(), Defect> {
         return Err(Defect::at(
             "safetensors-header-too-large",
             0,
-            format!("header length {n} exceeds the {MAX_HEADER_LEN}-byte limit"),
+            format!(
+                "header length {n} exceeds the {MAX_HEADER_LEN}-byte limit (the file is {file_size} bytes)"
+            ),
         ));
     }
     let room = file_size.saturating_sub(8);
@@ -92,7 +94,9 @@ fn check_header_len(n: u64, file_size: u64) -> Result<(), Defect> {
         return Err(Defect::at(
             "safetensors-header-past-end",
             0,
-            format!("header length {n} but only {room} bytes follow the length field"),
+            format!(
+                "header length {n} exceeds the file size {file_size}: only {room} bytes follow the length field"
+            ),
         ));
     }
     Ok(())

@@ -647,6 +647,59 @@ fn title_of(hs: &[Heading<'_>]) -> Option<String> {
         })
 }
 
+/// Names that stand in for a model's name in card templates (compared after [`normalise_heading`]).
+const PLACEHOLDER_NAMES: &[&str] = &[
+    "",
+    "model",
+    "model id",
+    "modelid",
+    "model name",
+    "modelname",
+    "my model",
+    "your model",
+    "your model name",
+    "unnamed model",
+    "untitled",
+    "untitled model",
+    "name",
+    "todo",
+    "tbd",
+    "model card",
+    "more information needed",
+    "needs more information",
+];
+
+/// True when a card title names no model: the Hub template's own heading ("Model Card for Model ID"),
+/// an unrendered template variable (`{{ model_id }}`), a bracketed stand-in (`<model name>`,
+/// `[Model Name]`, `{model_id}`) or a bare "Model Card".
+pub fn is_placeholder_title(title: &str) -> bool {
+    name_from_title(title).is_none()
+}
+
+/// The model name a card title gives: the title itself, or what follows a leading "Model card for" /
+/// "Model card of" / "Model card:". `None` when that is a placeholder (see [`is_placeholder_title`]).
+pub fn name_from_title(title: &str) -> Option<String> {
+    let t = title.trim();
+    if t.contains("{{") || t.contains("{%") || t.contains("}}") {
+        return None;
+    }
+    let lower = t.to_ascii_lowercase();
+    let mut name = t;
+    for p in ["model card for ", "model card of ", "model card:"] {
+        if lower.starts_with(p) {
+            name = t[p.len()..].trim();
+            break;
+        }
+    }
+    let wrapped = [('<', '>'), ('[', ']'), ('{', '}'), ('(', ')')]
+        .iter()
+        .any(|(a, b)| name.starts_with(*a) && name.ends_with(*b));
+    if wrapped || PLACEHOLDER_NAMES.contains(&normalise_heading(name).as_str()) {
+        return None;
+    }
+    Some(name.to_owned())
+}
+
 fn read_body(body: &str, card: &mut ModelCard) {
     let hs = headings(body);
     let classes: Vec<Option<Section>> = hs.iter().map(|h| classify(h.text)).collect();
@@ -1215,6 +1268,37 @@ More information needed
             .as_deref()
             .unwrap()
             .contains("learning_rate: 5e-05"));
+    }
+
+    #[test]
+    fn placeholder_titles_name_no_model() {
+        for t in [
+            "Model Card for Model ID",
+            "model card for model_id",
+            "Model Card for {{ model_id | default(\"Model ID\", true) }}",
+            "Model Card for <model name>",
+            "Model Card for [Model Name]",
+            "Model Card",
+            "Model card: ",
+            "{model_id}",
+            "Model Card for Unnamed Model",
+        ] {
+            assert!(is_placeholder_title(t), "{t}");
+            assert_eq!(name_from_title(t), None, "{t}");
+        }
+        assert_eq!(
+            name_from_title("Model card for joe (medium)").as_deref(),
+            Some("joe (medium)")
+        );
+        assert_eq!(
+            name_from_title("Model Card for acme/chat-7b").as_deref(),
+            Some("acme/chat-7b")
+        );
+        assert_eq!(
+            name_from_title("Orchard Chat Tiny").as_deref(),
+            Some("Orchard Chat Tiny")
+        );
+        assert!(!is_placeholder_title("Model IDentifier 2"));
     }
 
     #[test]

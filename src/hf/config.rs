@@ -1,7 +1,8 @@
 //! Hugging Face JSON configuration files: `config.json` (architecture, dtype, sizes, quantization and
 //! the `auto_map` that makes loading run repository Python), `generation_config.json`,
 //! PEFT `adapter_config.json`, sentence-transformers `modules.json` and `tokenizer_config.json` /
-//! `chat_template.json` (chat templates). Inputs are untrusted: at most 16 MiB, bounded depth and
+//! `chat_template.json` (chat templates), and the voice config (`<voice>.onnx.json`) that Piper
+//! text-to-speech voices ship beside their ONNX model. Inputs are untrusted: at most 16 MiB, bounded depth and
 //! values; a field of the wrong type is ignored and named in `defects`; a document that is not JSON
 //! or not of the expected shape is an `Err` with one sentence.
 
@@ -93,6 +94,24 @@ pub struct AdapterConfig {
     pub lora_alpha: Option<f64>,
     /// A list of module names, or one regular expression as written.
     pub target_modules: Vec<String>,
+    pub defects: Vec<String>,
+}
+
+/// A Piper voice config (`<voice>.onnx.json`): only what describes the model. The phoneme tables and
+/// inference settings are not kept.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PiperVoice {
+    /// `dataset`: the name of the recordings the voice was trained on, as written.
+    pub dataset: Option<String>,
+    /// `language.code` (`en_US`), as written.
+    pub language: Option<String>,
+    /// `audio.sample_rate` in Hz.
+    pub sample_rate: Option<u64>,
+    /// `audio.quality` (`x_low`, `low`, `medium`, `high`).
+    pub quality: Option<String>,
+    pub num_speakers: Option<u64>,
+    /// `piper_version`: the Piper release that exported the voice.
+    pub piper_version: Option<String>,
     pub defects: Vec<String>,
 }
 
@@ -344,6 +363,63 @@ pub fn parse_adapter_config(json: &[u8]) -> Result<AdapterConfig, String> {
     a.lora_alpha = f.f64("lora_alpha", d);
     a.target_modules = f.strings("target_modules", d);
     Ok(a)
+}
+
+/// The Hugging Face pipeline task of a PEFT `task_type` (peft's `TaskType` names), or `None` for a
+/// type with no single pipeline task.
+pub fn peft_task(task_type: &str) -> Option<&'static str> {
+    Some(match task_type.trim().to_ascii_uppercase().as_str() {
+        "CAUSAL_LM" => "text-generation",
+        "SEQ_2_SEQ_LM" => "text2text-generation",
+        "SEQ_CLS" => "text-classification",
+        "TOKEN_CLS" => "token-classification",
+        "QUESTION_ANS" => "question-answering",
+        "FEATURE_EXTRACTION" => "feature-extraction",
+        _ => return None,
+    })
+}
+
+/// Parses a Piper voice config. `Ok(None)` when the JSON object is not one (it has none of
+/// `piper_version`, `phoneme_type`, `phoneme_id_map`, `espeak`).
+pub fn parse_piper_voice_config(json: &[u8]) -> Result<Option<PiperVoice>, String> {
+    let keys = [
+        "dataset",
+        "language",
+        "audio",
+        "num_speakers",
+        "piper_version",
+        "phoneme_type",
+        "phoneme_id_map",
+        "espeak",
+    ];
+    let obj = object(json, Some(&keys))?;
+    if !["piper_version", "phoneme_type", "phoneme_id_map", "espeak"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+    {
+        return Ok(None);
+    }
+    let mut p = PiperVoice::default();
+    let d = &mut p.defects;
+    let f = Fields::new(&obj, "");
+    p.dataset = f.string("dataset", d);
+    p.num_speakers = f.u64("num_speakers", d);
+    p.piper_version = f.string("piper_version", d);
+    match obj.get("language") {
+        Some(Value::Object(m)) => p.language = Fields::new(m, "language").string("code", d),
+        Some(Value::String(s)) => p.language = Some(value::prefix(s, 64).to_owned()),
+        None | Some(Value::Null) => {}
+        Some(other) => d.push(format!(
+            "language should be an object, found {}",
+            value::kind(other)
+        )),
+    }
+    if let Some(a) = f.object("audio", d) {
+        let a = Fields::new(a, "audio");
+        p.sample_rate = a.u64("sample_rate", d);
+        p.quality = a.string("quality", d);
+    }
+    Ok(Some(p))
 }
 
 /// Parses sentence-transformers `modules.json` (a list of module entries).
@@ -645,6 +721,64 @@ mod tests {
         assert_eq!(a.target_modules, [".*attn.*"]);
         assert_eq!(a.r, None);
         assert_eq!(a.defects.len(), 1);
+    }
+
+    #[test]
+    fn peft_task_types_map_to_pipeline_tasks() {
+        for (t, task) in [
+            ("CAUSAL_LM", "text-generation"),
+            ("SEQ_2_SEQ_LM", "text2text-generation"),
+            ("SEQ_CLS", "text-classification"),
+            ("TOKEN_CLS", "token-classification"),
+            ("QUESTION_ANS", "question-answering"),
+            ("FEATURE_EXTRACTION", "feature-extraction"),
+            ("causal_lm", "text-generation"),
+        ] {
+            assert_eq!(peft_task(t), Some(task), "{t}");
+        }
+        assert_eq!(peft_task("UNKNOWN"), None);
+        assert_eq!(peft_task(""), None);
+    }
+
+    #[test]
+    fn piper_voice_config() {
+        let v = parse_piper_voice_config(
+            br#"{"audio": {"sample_rate": 22050, "quality": "medium"}, "espeak": {"voice": "en-us"},
+                "inference": {"noise_scale": 0.667}, "phoneme_type": "espeak",
+                "phoneme_id_map": {"_": [0], "a": [14]}, "num_symbols": 256, "num_speakers": 1,
+                "speaker_id_map": {}, "piper_version": "1.0.0",
+                "language": {"code": "en_US", "family": "en", "region": "US"}, "dataset": "kestrel"}"#,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            v,
+            PiperVoice {
+                dataset: Some("kestrel".into()),
+                language: Some("en_US".into()),
+                sample_rate: Some(22050),
+                quality: Some("medium".into()),
+                num_speakers: Some(1),
+                piper_version: Some("1.0.0".into()),
+                defects: vec![],
+            }
+        );
+        // Older voices: no piper_version or language; still a voice config.
+        let v = parse_piper_voice_config(
+            br#"{"espeak": {"voice": "de"}, "audio": {"sample_rate": "x"}}"#,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (v.language, v.sample_rate, v.defects.len()),
+            (None, None, 1)
+        );
+        // Other JSON named .onnx.json is not a voice.
+        assert_eq!(
+            parse_piper_voice_config(br#"{"inputs": []}"#).unwrap(),
+            None
+        );
+        assert!(parse_piper_voice_config(b"[1]").is_err());
     }
 
     #[test]

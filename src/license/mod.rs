@@ -15,15 +15,18 @@
 //! - A USE_POLICY text is not a licence: its resolution has no expression and no licences; the
 //!   restrictions it states are listed in its notes (`restriction: ...`) and, in [`analyze`], added to
 //!   the model-level licences and to [`LicenseReport::use_restricted`].
+//! - Licence pages saved as HTML are turned into their visible text first ([`html_to_text`]).
 //! - Nothing here prints, panics or reads files; texts are capped at [`MAX_TEXT`].
 
 mod catalogue;
 mod cyclonedx;
+mod html;
 #[cfg(test)]
 mod tests;
 mod text;
 
 pub use cyclonedx::{cyclonedx_license_choice, cyclonedx_licenses, Acknowledgement};
+pub use html::{html_to_text, looks_like_html};
 
 use serde::Serialize;
 
