@@ -28,8 +28,8 @@ pub struct SecurityFinding {
 
 /// Every code the analyses emit: (code, default severity, one-sentence description).
 pub const CODES: &[(&str, Severity, &str)] = &[
-    ("pickle-dangerous-import", Severity::Critical, "A pickle imports an object that runs code or touches the system (eval, os.system, subprocess, ...), which executes when the file is loaded."),
-    ("pickle-unknown-import", Severity::Medium, "A pickle imports an object on neither the ML allowlist nor the blocklist; loading it runs that object's code."),
+    ("pickle-dangerous-import", Severity::Critical, "A pickle imports an object on the known-dangerous list (eval, os.system, subprocess, published scanner-bypass gadgets, ...), which runs code or touches the system when the file is loaded."),
+    ("pickle-unknown-import", Severity::High, "A pickle imports an object outside the known-safe allow-list; loading calls it, and unlisted objects are where scanner-bypass gadgets hide."),
     ("pickle-unresolved-global", Severity::High, "A pickle imports an object whose name cannot be read from the file (STACK_GLOBAL on computed operands, or an EXT registry code), so it must be assumed dangerous."),
     ("pickle-unknown-opcode", Severity::Medium, "A pickle stream contains a byte that is not a pickle opcode, so the rest of the stream could not be checked."),
     ("pickle-truncated", Severity::Medium, "A pickle stream ends before its STOP opcode."),
@@ -45,7 +45,8 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("compressed-bomb", Severity::High, "A compressed stream (gzip, zlib, bzip2, xz, lzma) decompresses past the size or ratio caps."),
     ("numpy-object-array", Severity::Medium, "A NumPy array has an object dtype, so its data is a pickle that runs code when loaded with allow_pickle=True."),
     ("keras-lambda", Severity::High, "A Keras model carries a Lambda / TFOpLambda layer or Python code, which runs when the model is loaded."),
-    ("keras-custom-object", Severity::Medium, "A Keras model references a custom class or function outside the Keras namespaces, which loads code from elsewhere."),
+    ("keras-custom-object", Severity::High, "A Keras model references a custom class or function outside the Keras namespaces, which loads code from elsewhere."),
+    ("keras-dangerous-object", Severity::Critical, "A Keras model references a class or function on the known-dangerous list (os.system as a serialized function, keras.utils.get_file, ...), which runs code or touches the system when the model is loaded."),
     ("tf-risky-op", Severity::High, "A TensorFlow SavedModel uses an op that calls Python or reads or writes files (PyFunc, EagerPyFunc, ReadFile, WriteFile)."),
     ("chat-template-injection", Severity::High, "A chat template contains a server-side template injection pattern that reaches Python internals from Jinja."),
     ("unscannable", Severity::High, "A file (or member) that may hold code could not be analysed, so it cannot be called clean."),

@@ -1,13 +1,17 @@
 //! Keras model configurations: the `config.json` of a `.keras` archive and the `model_config` attribute
 //! of a legacy `.h5` file. Lambda layers carry serialized Python bytecode that runs on load; objects
-//! from modules outside the Keras namespaces load code from elsewhere. The `.h5` attribute is found by a
-//! byte search (no HDF5 library), bounded to the start of the file where Keras writes it.
+//! from modules outside the Keras namespaces load code from elsewhere; objects on the known-dangerous
+//! list of [`super::imports`] (`os.system` named as a serialized function, `keras.utils.get_file`) run
+//! code whatever namespace they are in. Evidence names the object that runs: for a serialized function
+//! (`class_name: "function"`) that is `module.config`, not `module.function`. The `.h5` attribute is
+//! found by a byte search (no HDF5 library), bounded to the start of the file where Keras writes it.
 
 use std::io::Read;
 
 use serde_json::Value;
 
 use super::finding::Sink;
+use super::imports::{classify, Verdict};
 
 /// Layer classes that carry Python code.
 const LAMBDA_CLASSES: &[&str] = &["Lambda", "TFOpLambda", "__lambda__"];
@@ -61,26 +65,48 @@ fn visit(v: &Value, sink: &mut Sink, what: &str, depth: usize, found: &mut usize
             if let Some(c) = class {
                 if LAMBDA_CLASSES.contains(&c) {
                     *found += 1;
+                    // A tf.keras Lambda names a plain function as `module` + `function`.
+                    let named = o.get("config").and_then(|cfg| legacy_lambda_callable(cfg));
+                    let ev = match &named {
+                        Some((m, f)) => format!("{c} layer '{layer_name}' calls {m}.{f}"),
+                        None => format!("{c} layer '{layer_name}'"),
+                    };
                     sink.add(
                         "keras-lambda",
                         None,
-                        format!("{c} layer '{layer_name}'"),
+                        ev,
                         format!(
                             "{what} has a {c} layer ('{layer_name}') whose Python code runs when the model is loaded"
                         ),
                     );
+                    if let Some((m, f)) = named {
+                        if classify(m, f) == Verdict::Dangerous {
+                            *found += 1;
+                            dangerous(sink, what, m, f);
+                        }
+                    }
                 } else {
                     let module = o.get("module").and_then(Value::as_str);
                     let registered = o.get("registered_name").and_then(Value::as_str);
+                    // `class_name: "function"` with a string `config`: the config names the callable
+                    // in `module` (Keras 3 serialized functions).
+                    let object = match o.get("config").and_then(Value::as_str) {
+                        Some(f) if c == "function" => f,
+                        _ => c,
+                    };
+                    let danger = module.filter(|m| classify(m, object) == Verdict::Dangerous);
                     let custom_module = module.filter(|m| !in_keras(m));
                     let custom_reg = registered
                         .filter(|r| r.split_once('>').is_some_and(|(pkg, _)| !in_keras(pkg)));
-                    if custom_module.is_some() || custom_reg.is_some() {
+                    if let Some(m) = danger {
+                        *found += 1;
+                        dangerous(sink, what, m, object);
+                    } else if custom_module.is_some() || custom_reg.is_some() {
                         *found += 1;
                         let ev = match (custom_module, custom_reg) {
-                            (Some(m), _) => format!("{m}.{c}"),
+                            (Some(m), _) => format!("{m}.{object}"),
                             (None, Some(r)) => r.to_string(),
-                            (None, None) => c.to_string(),
+                            (None, None) => object.to_string(),
                         };
                         sink.add(
                             "keras-custom-object",
@@ -99,6 +125,35 @@ fn visit(v: &Value, sink: &mut Sink, what: &str, depth: usize, found: &mut usize
         }
         _ => {}
     }
+}
+
+/// The callable a tf.keras `Lambda` config names as a plain function: `{"function": "system",
+/// "function_type": "function", "module": "os"}` (likewise `output_shape`).
+fn legacy_lambda_callable(cfg: &Value) -> Option<(&str, &str)> {
+    for (value, kind, module) in [
+        ("function", "function_type", "module"),
+        ("output_shape", "output_shape_type", "output_shape_module"),
+    ] {
+        let f = cfg.get(value).and_then(Value::as_str);
+        let is_fn = cfg.get(kind).and_then(Value::as_str) == Some("function");
+        let m = cfg.get(module).and_then(Value::as_str);
+        if let (Some(f), true, Some(m)) = (f, is_fn, m) {
+            return Some((m, f));
+        }
+    }
+    None
+}
+
+/// Report a reference to an object on the known-dangerous list of [`super::imports`].
+fn dangerous(sink: &mut Sink, what: &str, module: &str, object: &str) {
+    sink.add(
+        "keras-dangerous-object",
+        None,
+        format!("{module}.{object}"),
+        format!(
+            "{what} references {module}.{object}, which is on the known-dangerous list: it runs code or touches the system when the model is loaded"
+        ),
+    );
 }
 
 /// Search the first [`H5_SCAN`] bytes of an HDF5 file for a Keras `model_config` attribute and check it.
@@ -187,6 +242,75 @@ mod tests {
             {"module": "keras_hub.src.models", "class_name": "Backbone", "config": {}, "registered_name": "keras_hub>Backbone"}
         ]}}"#;
         assert!(codes(clean).is_empty(), "keras_hub>X is a Keras package");
+    }
+
+    #[test]
+    fn function_evidence_names_the_callable() {
+        // Keras 3 serialized function: `config` names the callable in `module`.
+        let f = r#"{"module": "keras.layers", "class_name": "Dense", "config": {"name": "d",
+            "activation": {"module": "os", "class_name": "function", "config": "system", "registered_name": "system"}}}"#;
+        assert_eq!(
+            codes(f),
+            [("keras-dangerous-object", "os.system".to_string())]
+        );
+        // A custom (not dangerous) function: named by its callable too.
+        let f = r#"{"module": "my_pkg.acts", "class_name": "function", "config": "swishy", "registered_name": "swishy"}"#;
+        assert_eq!(
+            codes(f),
+            [("keras-custom-object", "my_pkg.acts.swishy".to_string())]
+        );
+        // A Keras-namespace function is neither.
+        let f = r#"{"module": "keras.activations", "class_name": "function", "config": "relu", "registered_name": "relu"}"#;
+        assert!(codes(f).is_empty());
+    }
+
+    #[test]
+    fn dangerous_objects_are_reported_in_any_namespace() {
+        let f = r#"{"module": "builtins", "class_name": "function", "config": "eval"}"#;
+        assert_eq!(
+            codes(f),
+            [("keras-dangerous-object", "builtins.eval".to_string())]
+        );
+        let f = r#"{"module": "keras.utils", "class_name": "function", "config": "get_file"}"#;
+        assert_eq!(
+            codes(f),
+            [("keras-dangerous-object", "keras.utils.get_file".to_string())]
+        );
+        let f = r#"{"module": "subprocess", "class_name": "Popen", "config": {}}"#;
+        assert_eq!(
+            codes(f),
+            [("keras-dangerous-object", "subprocess.Popen".to_string())]
+        );
+        let mut s = Sink::new("m.keras");
+        analyze_config(
+            &serde_json::from_str(
+                r#"{"module": "os", "class_name": "function", "config": "system"}"#,
+            )
+            .unwrap(),
+            &mut s,
+            "config.json",
+        );
+        assert_eq!(s.out[0].severity, crate::facts::Severity::Critical);
+    }
+
+    #[test]
+    fn legacy_lambda_function_names_the_callable() {
+        let f = r#"{"class_name": "Lambda", "config": {"name": "l", "function": "system",
+            "function_type": "function", "module": "os", "output_shape": null}}"#;
+        assert_eq!(
+            codes(f),
+            [
+                (
+                    "keras-lambda",
+                    "Lambda layer 'l' calls os.system".to_string()
+                ),
+                ("keras-dangerous-object", "os.system".to_string())
+            ]
+        );
+        // Serialized bytecode names no callable.
+        let f = r#"{"class_name": "Lambda", "config": {"name": "l", "function": ["4wEAAA", null, null],
+            "function_type": "lambda", "module": "__main__"}}"#;
+        assert_eq!(codes(f), [("keras-lambda", "Lambda layer 'l'".to_string())]);
     }
 
     #[test]

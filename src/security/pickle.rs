@@ -480,6 +480,21 @@ impl<R: BufRead + Seek> Walker<R> {
                 offset,
                 format!("{opcode} names `{module}`.`{name}`, which is not a valid Python name"),
             );
+        } else if name.contains('.')
+            || name
+                .split('.')
+                .any(|p| p.len() > 4 && p.starts_with("__") && p.ends_with("__"))
+        {
+            // Protocol 4+ resolves a dotted name attribute by attribute (`eval.__call__`,
+            // `system.__self__`), and dunder names reach interpreter internals; the verdict below
+            // judges the first component.
+            self.anomaly(
+                "pickle-bad-operand",
+                offset,
+                format!(
+                    "{opcode} names `{module}`.`{name}`, a dotted or dunder attribute path that loading resolves through getattr"
+                ),
+            );
         }
         let verdict = classify(&module, &name);
         if self.report.imports.len() < 100_000 {
