@@ -182,7 +182,7 @@ struct VerifyArgs {
     /// Keyless: a regular expression the OIDC issuer must match.
     #[arg(long, value_name = "REGEX")]
     certificate_oidc_issuer_regexp: Option<String>,
-    /// Keyless: Sigstore trusted_root.json to use instead of the embedded production root.
+    /// Keyless, and --key bundles with log entries: Sigstore trusted_root.json instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     trusted_root: Option<PathBuf>,
     /// Check a Hugging Face cache (or a models--org--name directory) instead of a signature.
@@ -580,7 +580,7 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
         || args.certificate_identity_regexp.is_some()
         || args.certificate_oidc_issuer.is_some()
         || args.certificate_oidc_issuer_regexp.is_some()
-        || args.trusted_root.is_some();
+        || (args.trusted_root.is_some() && args.key.is_none());
     if let Some(cache) = &args.hf_cache {
         return run_verify_hf_cache(cache, args.output);
     }
@@ -604,7 +604,8 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
     // Stage 1: the signature check, one path per method, each yielding a VerifiedSignature.
     let signature = if let Some(k) = &args.key {
         let key = PublicKey::read(k)?;
-        verify::check_key(&bundle, &key)
+        let root = args.trusted_root.as_deref().map(read_capped).transpose()?;
+        verify::check_key_with_root(&bundle, &key, root.as_deref())
     } else if !args.certificate_chain.is_empty() {
         let roots = verify::read_roots(&args.certificate_chain)?;
         verify::check_certificate_chain(&bundle, &roots)

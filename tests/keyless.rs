@@ -1,4 +1,5 @@
-//! Keyless verification against real Sigstore bundles (public-good production and staging instances).
+//! Keyless verification against real Sigstore bundles (public-good production and staging instances),
+//! and managed-key bundles (`cosign sign-blob --key`, logged in Rekor) checked with `--key`.
 //!
 //! The bundles are not copied into this repository: they are the test data shipped inside the
 //! `sigstore-verify` crate itself, read at test time from where cargo unpacked it (found through
@@ -657,4 +658,213 @@ fn cli_keyless_dsse_attestation_names_the_downloaded_file() {
         "{out}{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+// ---- managed-key bundles: `aibom verify --key` on a bundle logged in Rekor ----
+
+const MANAGED: &str = "managed-key/bundle.sigstore.json";
+const MANAGED_KEY: &str = "managed-key/key.pub";
+const MANAGED_ARTIFACT: &str = "managed-key/artifact.txt";
+
+fn managed_key() -> aibom::attest::keys::PublicKey {
+    aibom::attest::keys::PublicKey::from_pem(&String::from_utf8(read(MANAGED_KEY)).unwrap())
+        .unwrap()
+}
+
+fn check_managed(
+    b: &Value,
+    root: Option<&[u8]>,
+) -> aibom::attest::AttestResult<aibom::attest::VerifiedSignature> {
+    let bundle = aibom::attest::bundle::Bundle::parse(&to_bytes(b)).unwrap();
+    aibom::attest::verify::check_key_with_root(&bundle, &managed_key(), root)
+}
+
+#[test]
+fn managed_key_bundle_verifies_with_its_log_entry() {
+    let b = json(MANAGED);
+    // cosign's hint (base64 SHA-256 of the DER key) is not model_signing's: it must not matter.
+    assert!(b["verificationMaterial"]["publicKey"]["hint"]
+        .as_str()
+        .unwrap()
+        .ends_with('='));
+    let v = check_managed(&b, None).unwrap();
+    let SignedContent::MessageDigest { digest, .. } = &v.content else {
+        panic!("not a message signature: {:?}", v.content)
+    };
+    assert_eq!(digest.as_slice(), sha256(&read(MANAGED_ARTIFACT)));
+    assert!(matches!(v.signer, Signer::Key { .. }));
+    // The same with the production root given as a file.
+    let root = sigstore_verify::trust_root::SIGSTORE_PRODUCTION_TRUSTED_ROOT.as_bytes();
+    check_managed(&b, Some(root)).unwrap();
+}
+
+#[test]
+fn managed_key_hint_is_advisory() {
+    for hint in [
+        Some("opaque-key-name"),
+        Some("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+        Some("00"),
+        None,
+    ] {
+        let mut b = json(MANAGED);
+        let pk = b["verificationMaterial"]["publicKey"]
+            .as_object_mut()
+            .unwrap();
+        match hint {
+            Some(h) => {
+                pk.insert("hint".into(), Value::from(h));
+            }
+            None => {
+                pk.remove("hint");
+            }
+        }
+        check_managed(&b, None).unwrap_or_else(|e| panic!("hint {hint:?}: {e}"));
+    }
+}
+
+#[test]
+fn managed_key_wrong_key_is_rejected_and_the_hint_explains_it() {
+    let bundle = aibom::attest::bundle::Bundle::parse(&read(MANAGED)).unwrap();
+    let other = aibom::attest::keys::PrivateKey::generate(aibom::attest::keys::Curve::P256);
+    let e = aibom::attest::verify::check_key(&bundle, &other.public_key()).unwrap_err();
+    assert_eq!(e.exit_code(), 1, "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("key mismatch") && msg.contains("names another key"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn managed_key_tampered_log_entry_is_rejected() {
+    fn entry(b: &mut Value) -> &mut Value {
+        &mut b["verificationMaterial"]["tlogEntries"][0]
+    }
+    // A wrong inclusion-proof hash.
+    let mut b = json(MANAGED);
+    entry(&mut b)["inclusionProof"]["hashes"][0] =
+        Value::String(base64::engine::general_purpose::STANDARD.encode([7u8; 32]));
+    let e = check_managed(&b, None).unwrap_err();
+    assert_eq!(e.exit_code(), 1, "{e}");
+    assert!(e.to_string().contains("transparency log"), "{e}");
+    // An integrated time the signed entry timestamp does not cover.
+    let mut b = json(MANAGED);
+    entry(&mut b)["integratedTime"] = Value::String("1766077480".to_string());
+    let e = check_managed(&b, None).unwrap_err();
+    assert_eq!(e.exit_code(), 1, "{e}");
+    // No inclusion proof in a v0.3 bundle: nothing proves the entry is in the log.
+    let mut b = json(MANAGED);
+    entry(&mut b)
+        .as_object_mut()
+        .unwrap()
+        .remove("inclusionProof");
+    assert_eq!(check_managed(&b, None).unwrap_err().exit_code(), 1);
+}
+
+#[test]
+fn managed_key_log_entry_of_another_signature_is_rejected() {
+    // A genuine production log entry, but of a keyless signature over another file.
+    let donor = json(COSIGN_BLOB);
+    let mut b = json(MANAGED);
+    b["verificationMaterial"]["tlogEntries"] = donor["verificationMaterial"]["tlogEntries"].clone();
+    let e = check_managed(&b, None).unwrap_err();
+    assert_eq!(e.exit_code(), 1, "{e}");
+}
+
+#[test]
+fn managed_key_needs_the_rekor_key_of_the_trusted_root() {
+    let e = check_managed(&json(MANAGED), Some(staging_root())).unwrap_err();
+    assert_eq!(e.exit_code(), 1, "{e}");
+    assert!(e.to_string().contains("Rekor key"), "{e}");
+    let e = check_managed(&json(MANAGED), Some(b"{}")).unwrap_err();
+    assert_eq!(e.exit_code(), 2, "{e}");
+}
+
+#[test]
+fn cli_managed_key_bundle_verifies_the_file() {
+    let key = data_dir().join(MANAGED_KEY);
+    let key = key.to_str().unwrap();
+    let o = verify_cli(MANAGED_ARTIFACT, MANAGED, &["--key", key]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.starts_with("VERIFIED"), "{out}");
+    // --key with --trusted-root: the given root's Rekor keys decide.
+    let t = tempfile::tempdir().unwrap();
+    let prod = t.path().join("prod.json");
+    std::fs::write(
+        &prod,
+        sigstore_verify::trust_root::SIGSTORE_PRODUCTION_TRUSTED_ROOT,
+    )
+    .unwrap();
+    let staging = t.path().join("staging.json");
+    std::fs::write(&staging, staging_root()).unwrap();
+    let o = verify_cli(
+        MANAGED_ARTIFACT,
+        MANAGED,
+        &["--key", key, "--trusted-root", prod.to_str().unwrap()],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = verify_cli(
+        MANAGED_ARTIFACT,
+        MANAGED,
+        &["--key", key, "--trusted-root", staging.to_str().unwrap()],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("transparency log"));
+    // Another file than the one signed.
+    let o = verify_cli(MANAGED_KEY, MANAGED, &["--key", key]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+#[test]
+fn oms_key_bundle_with_a_borrowed_log_entry_is_rejected() {
+    // An OMS key bundle has no log entries; one that claims the entry of another signature (a genuine
+    // production entry) must not pass for logged, nor be accepted with the entry ignored.
+    use aibom::attest::bundle::{Bundle, Content, Material, MEDIA_TYPE_V03};
+    use aibom::attest::keys::{Curve, PrivateKey};
+    use aibom::attest::sign::{sign_statement, SignerMaterial};
+
+    let key = PrivateKey::generate(Curve::P256);
+    let statement = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "artifact.txt", "digest": {"sha256": hex::encode(sha256(&read(MANAGED_ARTIFACT)))}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {}
+    });
+    let mut bundle = sign_statement(
+        serde_json::to_vec(&statement).unwrap(),
+        &key,
+        &SignerMaterial::Key,
+    );
+    assert_eq!(bundle.media_type, MEDIA_TYPE_V03);
+    assert!(matches!(bundle.material, Material::PublicKey { .. }));
+    assert!(matches!(bundle.content, Content::Dsse(_)));
+    aibom::attest::verify::check_key(&bundle, &key.public_key()).unwrap();
+    bundle.tlog_entries = json(MANAGED)["verificationMaterial"]["tlogEntries"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let bundle = Bundle::parse(bundle.to_json().as_bytes()).unwrap();
+    let e = aibom::attest::verify::check_key(&bundle, &key.public_key()).unwrap_err();
+    assert_eq!(e.exit_code(), 1, "{e}");
 }

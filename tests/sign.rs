@@ -328,6 +328,16 @@ fn unusable_input_exits_2_and_rejections_exit_1() {
 
 /// Root CA -> intermediate CA -> leaf, made with the x509-cert builder.
 fn ca_chain(dir: &Path) -> (PrivateKey, PathBuf, PathBuf, PathBuf) {
+    ca_chain_named(dir, "CN=Test Intermediate CA", "CN=release signer")
+}
+
+/// Root CA (`CN=Test Root CA`) -> intermediate `int_name` -> leaf `leaf_name`, made with the x509-cert
+/// builder; the leaf's key, and the three certificates as PEM files in `dir`.
+fn ca_chain_named(
+    dir: &Path,
+    int_name: &str,
+    leaf_name: &str,
+) -> (PrivateKey, PathBuf, PathBuf, PathBuf) {
     use der::EncodePem;
     use x509_cert::builder::{Builder, CertificateBuilder, Profile};
     use x509_cert::name::Name;
@@ -343,7 +353,7 @@ fn ca_chain(dir: &Path) -> (PrivateKey, PathBuf, PathBuf, PathBuf) {
     let int_key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
     let leaf_key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
     let root_name = Name::from_str("CN=Test Root CA").unwrap();
-    let int_name = Name::from_str("CN=Test Intermediate CA").unwrap();
+    let int_name = Name::from_str(int_name).unwrap();
     let root = CertificateBuilder::new(
         Profile::Root,
         SerialNumber::from(1u32),
@@ -377,7 +387,7 @@ fn ca_chain(dir: &Path) -> (PrivateKey, PathBuf, PathBuf, PathBuf) {
         },
         SerialNumber::from(3u32),
         validity,
-        Name::from_str("CN=release signer").unwrap(),
+        Name::from_str(leaf_name).unwrap(),
         spki(&leaf_key),
         &int_key,
     )
@@ -450,6 +460,76 @@ fn certificate_method_chains_to_the_given_root() {
     // A leaf certificate that does not certify the signing key is refused when signing.
     let other = PrivateKey::generate(Curve::P256);
     assert!(SignerMaterial::from_certificate_files(&other, &leaf, &[]).is_err());
+}
+
+/// The shape of model_signing's published certificate-method fixtures: the leaf carries the same subject
+/// name as the intermediate that issued it (`CN=intermediate-ca`). Its own name must not make it a root,
+/// and the path must go through the intermediate to the given root.
+#[test]
+fn leaf_named_like_its_intermediate_signs_and_verifies() {
+    let t = setup("p256");
+    let (key, root, int, leaf) =
+        ca_chain_named(t.path(), "CN=intermediate-ca", "CN=intermediate-ca");
+    let m = t.path().join("m");
+    let opts = ScanOptions::default();
+    let model = scan::hash_model(&m, &opts, &mut |_| {}, &NoProgress).unwrap();
+    let material =
+        SignerMaterial::from_certificate_files(&key, &leaf, std::slice::from_ref(&int)).unwrap();
+    let bundle = sign_model("m", &model, &opts.walk, &key, &material);
+    let roots = verify::read_roots(std::slice::from_ref(&root)).unwrap();
+    let sig = verify::check_certificate_chain(&bundle, &roots).unwrap();
+    assert!(matches!(
+        &sig.signer,
+        Signer::Certificate { subject, issuer } if subject == "CN=intermediate-ca" && issuer == subject
+    ));
+    let check = CheckOptions {
+        walk: opts.walk.clone(),
+        ..CheckOptions::default()
+    };
+    let report =
+        verify::check_content(&sig, &Target::Path(m), &check, &mut |_| {}, &NoProgress).unwrap();
+    assert!(report.verified, "{report:?}");
+    let b = t.path().join("cert.sig");
+    fs::write(&b, bundle.to_json()).unwrap();
+    let o = run(aibom(t.path())
+        .args(["verify", "m", "--bundle", "cert.sig", "--certificate-chain"])
+        .arg(&root));
+    assert_eq!(code(&o), 0, "{}{}", out(&o), err(&o));
+    assert!(out(&o).contains("CN=intermediate-ca"), "{}", out(&o));
+    // A trusted CA certificate of another CA with the issuer's very name: names pick candidates,
+    // signatures decide.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (_, _, other_int, _) =
+        ca_chain_named(elsewhere.path(), "CN=intermediate-ca", "CN=intermediate-ca");
+    let o = run(aibom(t.path())
+        .args(["verify", "m", "--bundle", "cert.sig", "--certificate-chain"])
+        .arg(&other_int));
+    assert_eq!(code(&o), 1, "{}{}", out(&o), err(&o));
+    assert!(
+        out(&o).contains("does not verify with the key of"),
+        "{}",
+        out(&o)
+    );
+}
+
+/// `--key` with `--trusted-root`: a bundle without transparency-log entries (the OMS key method) needs no
+/// root and verifies as before; the root given is still read and checked.
+#[test]
+fn key_bundle_without_log_entries_ignores_a_valid_trusted_root() {
+    let t = setup("p256");
+    sign(t.path());
+    let root = t.path().join("trusted_root.json");
+    fs::write(
+        &root,
+        sigstore_verify::trust_root::SIGSTORE_PRODUCTION_TRUSTED_ROOT,
+    )
+    .unwrap();
+    let o = verify(t.path(), &["--trusted-root", "trusted_root.json"]);
+    assert_eq!(code(&o), 0, "{}{}", out(&o), err(&o));
+    fs::write(&root, b"{\"not\": \"a root\"}").unwrap();
+    let o = verify(t.path(), &["--trusted-root", "trusted_root.json"]);
+    assert_eq!(code(&o), 2, "{}{}", out(&o), err(&o));
+    assert!(err(&o).contains("trusted root"), "{}", err(&o));
 }
 
 /// Plain Sigstore bundles over one file, as cosign writes them: a message signature over the file's

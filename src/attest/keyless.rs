@@ -1,6 +1,8 @@
-//! Keyless Sigstore verification, offline: a bundle signed with a short-lived Fulcio certificate and
-//! logged in Rekor, checked against the Sigstore trusted root (the production root embedded in
-//! `sigstore-verify`, or a `trusted_root.json` the user gives) and an identity/issuer policy.
+//! Sigstore verification through `sigstore-verify`, offline, against the Sigstore trusted root (the
+//! production root embedded in `sigstore-verify`, or a `trusted_root.json` the user gives): keyless
+//! bundles (a short-lived Fulcio certificate logged in Rekor, checked with an identity/issuer policy), and
+//! the transparency-log evidence of managed-key bundles (`cosign sign-blob --key` and the like), whose
+//! key the caller supplies ([`verify_key_log`]).
 //!
 //! The cryptography and the Sigstore verification procedure are delegated to the Sigstore project's
 //! Rust verifier (`sigstore-verify` 0.15, built without TUF and without any HTTP client):
@@ -33,10 +35,11 @@ use std::fmt;
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use sigstore_verify::trust_root::{TrustedRoot, SIGSTORE_PRODUCTION_TRUSTED_ROOT};
+use sigstore_verify::types::DerPublicKey;
 use sigstore_verify::types::{
     Artifact, ArtifactDigest, Bundle, HashAlgorithm, Sha256Hash, SignatureContent,
 };
-use sigstore_verify::{IdentityMatcher, VerificationPolicy, Verifier};
+use sigstore_verify::{IdentityMatcher, PublicKeyVerificationPolicy, VerificationPolicy, Verifier};
 
 use super::{SignedContent, Signer, VerifiedSignature};
 
@@ -382,6 +385,15 @@ struct BundleHead {
 }
 
 fn parse_bundle(json: &[u8]) -> Result<Bundle, KeylessError> {
+    let bundle = parse_any_bundle(json)?;
+    if bundle.signing_certificate().is_none() {
+        return Err(KeylessError::NotKeyless);
+    }
+    Ok(bundle)
+}
+
+/// A Sigstore bundle of any kind (certificate or public key), with its media type checked.
+fn parse_any_bundle(json: &[u8]) -> Result<Bundle, KeylessError> {
     if json.len() > MAX_BUNDLE_BYTES {
         return Err(KeylessError::BundleTooLarge {
             size: json.len(),
@@ -401,12 +413,110 @@ fn parse_bundle(json: &[u8]) -> Result<Bundle, KeylessError> {
         }
         Some(other) => return Err(KeylessError::UnsupportedMediaType(other.to_string())),
     }
-    let bundle =
-        Bundle::from_json(text).map_err(|e| KeylessError::MalformedBundle(e.to_string()))?;
-    if bundle.signing_certificate().is_none() {
-        return Err(KeylessError::NotKeyless);
+    Bundle::from_json(text).map_err(|e| KeylessError::MalformedBundle(e.to_string()))
+}
+
+/// What the transparency log vouches for in a managed-key bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEvidence {
+    /// Log entries verified (all of the bundle's).
+    pub entries: usize,
+    /// The earliest integrated time authenticated by a signed entry timestamp (Rekor v1), Unix seconds.
+    pub integrated_time: Option<i64>,
+    /// The first entry's log index.
+    pub log_index: Option<u64>,
+}
+
+/// Verify the transparency-log entries of a bundle signed with a managed key (no certificate), as cosign
+/// does by default for `--key`: each entry's inclusion proof against a checkpoint signed by a Rekor key of
+/// the trusted root, its signed entry timestamp (inclusion promise) when present, and that the entry
+/// describes this very signature, key and artifact; RFC 3161 timestamps, when present, must verify too.
+/// The signature itself is checked again with `public_key_spki_der` (DER SubjectPublicKeyInfo).
+///
+/// The signed artifact stands in as the bundle's own claim (the message digest of a message signature,
+/// the statement's subject digest of a DSSE envelope): the caller compares that claim with the files.
+/// The bundle's public-key hint is not looked at. A bundle without log entries is refused
+/// ([`KeylessError::InvalidBundle`]): nothing would be verified.
+pub fn verify_key_log(
+    bundle_json: &[u8],
+    public_key_spki_der: &[u8],
+    trusted_root_json: Option<&[u8]>,
+) -> Result<LogEvidence, KeylessError> {
+    let bundle = parse_any_bundle(bundle_json)?;
+    if bundle.signing_certificate().is_some() {
+        return Err(KeylessError::MalformedBundle(
+            "the bundle carries a certificate, not a public key".to_string(),
+        ));
     }
-    Ok(bundle)
+    let entries = bundle.verification_material.tlog_entries.len();
+    if entries == 0 {
+        return Err(KeylessError::InvalidBundle(
+            "no transparency-log entry to verify".to_string(),
+        ));
+    }
+    let root = load_trusted_root(trusted_root_json)?;
+    let verifier = Verifier::new(&root).map_err(|e| KeylessError::TrustedRoot(e.to_string()))?;
+    let digest = match &bundle.content {
+        SignatureContent::DsseEnvelope(env) => {
+            subject_digest(&env.payload_type, env.payload.as_bytes())?
+        }
+        SignatureContent::MessageSignature(m) => {
+            let d = m
+                .message_digest
+                .as_ref()
+                .ok_or(KeylessError::ArtifactRequired)?;
+            ArtifactDigest::new(d.algorithm, d.digest.as_bytes().to_vec())
+                .map_err(|e| KeylessError::InvalidBundle(e.to_string()))?
+        }
+        _ => {
+            return Err(KeylessError::MalformedBundle(
+                "neither a DSSE envelope nor a message signature".to_string(),
+            ))
+        }
+    };
+    let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(public_key_spki_der.to_vec()));
+    let result = verifier
+        .verify(Artifact::from_digest(digest), &bundle, &policy)
+        .map_err(map_key_error)?;
+    // Fail closed should a future version of the crate relax the default.
+    if !result.tlog_verified() {
+        return Err(KeylessError::Incomplete(
+            "transparency log entry not verified",
+        ));
+    }
+    Ok(LogEvidence {
+        entries,
+        integrated_time: result.integrated_time().map(|t| t.as_second()),
+        log_index: bundle
+            .verification_material
+            .tlog_entries
+            .first()
+            .map(|e| e.log_index.get()),
+    })
+}
+
+fn map_key_error(e: sigstore_verify::Error) -> KeylessError {
+    use sigstore_verify::Error as E;
+    match e {
+        E::SignatureInvalid(s) => KeylessError::Signature(s),
+        E::Crypto(c) => KeylessError::Signature(c.to_string()),
+        E::ArtifactMismatch(s) | E::UnsupportedArtifact(s) => KeylessError::ArtifactMismatch(s),
+        E::TransparencyLog(t) => KeylessError::TransparencyLog(t.to_string()),
+        E::Timestamp(t) => KeylessError::Timestamp(t.to_string()),
+        E::InvalidTrustRoot(s) => KeylessError::TrustedRoot(s),
+        E::TrustRoot(t) => KeylessError::TrustedRoot(t.to_string()),
+        E::TrustedCertificate(t) => KeylessError::TrustedRoot(t.to_string()),
+        other => KeylessError::InvalidBundle(other.to_string()),
+    }
+}
+
+/// Parse and check a `trusted_root.json` (the embedded production root when `None`) without verifying
+/// anything with it: a root given for a bundle that turns out not to need one is still checked.
+pub fn check_trusted_root(json: Option<&[u8]>) -> Result<(), KeylessError> {
+    let root = load_trusted_root(json)?;
+    Verifier::new(&root)
+        .map(|_| ())
+        .map_err(|e| KeylessError::TrustedRoot(e.to_string()))
 }
 
 fn load_trusted_root(json: Option<&[u8]>) -> Result<TrustedRoot, KeylessError> {

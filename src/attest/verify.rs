@@ -1,5 +1,6 @@
-//! Verification in two stages. The signature check — with a public key ([`check_key`]) or a certificate
-//! chain to trusted roots ([`check_certificate_chain`]); keyless Sigstore lives in its own module — yields
+//! Verification in two stages. The signature check — with a public key ([`check_key_with_root`], which
+//! also verifies the transparency-log entries of managed-key Sigstore bundles) or a certificate chain to
+//! trusted roots ([`check_certificate_chain`]); keyless Sigstore lives in its own module — yields
 //! a [`VerifiedSignature`]. The content check ([`check_content`]) then compares what was signed with a
 //! model directory, a single file or a known `sha256:` digest and reports every modified, missing and extra
 //! file by name.
@@ -13,14 +14,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 
 use super::bundle::{read_capped, Bundle, Content, Material};
 use super::dsse::{pae, pae_model_signing_v02, IN_TOTO_PAYLOAD_TYPE};
-use super::error::{invalid, rejected, AttestResult};
+use super::error::{invalid, rejected, AttestError, AttestResult};
 use super::keys::PublicKey;
 use super::oms::{self, Manifest};
-use super::{attest, x509, SignedContent, Signer, VerifiedSignature};
+use super::{attest, keyless, x509, SignedContent, Signer, VerifiedSignature};
 use crate::hash::{self, Progress, Sha256Digest};
 use crate::scan::{self, ScanOptions};
 use crate::walk::{normalize_ignore_path, ModelFiles, WalkOptions};
@@ -31,20 +33,30 @@ const MAX_ROOTS_FILE: u64 = 4 * 1024 * 1024;
 /// Signatures an envelope may carry before we stop trying them.
 const MAX_SIGNATURES: usize = 16;
 
-/// Check the bundle's signature with the verifier's public key. The bundle's key hint, when present, must
-/// be this key's; legacy `rawBytes`, when present, must hold this key.
+/// Check the bundle's signature with the verifier's public key; transparency-log entries, when the bundle
+/// has any, against the embedded Sigstore public-good trusted root. See [`check_key_with_root`].
 pub fn check_key(bundle: &Bundle, key: &PublicKey) -> AttestResult<VerifiedSignature> {
+    check_key_with_root(bundle, key, None)
+}
+
+/// Check the bundle's signature with the verifier's public key.
+///
+/// - The bundle's key hint is advisory: it is not signed, and tools compute it differently (model_signing:
+///   hex SHA-256 of the key's PEM text; cosign: base64 SHA-256 of its DER). It never decides the
+///   verdict; when the signature fails and the hint names another key, the message says so.
+/// - Legacy `rawBytes`, when present, must hold this key.
+/// - A bundle with transparency-log entries (a managed-key signature logged in Rekor, as `cosign
+///   sign-blob --key` writes) has them verified as cosign does by default: inclusion proof or signed
+///   entry timestamp against the Rekor keys of `trusted_root_json` (a Sigstore `trusted_root.json`), else
+///   of the embedded public-good root; the entry must describe this signature and key. Bundles without
+///   entries (the OMS key method) need no trusted root; one that is given is still checked.
+pub fn check_key_with_root(
+    bundle: &Bundle,
+    key: &PublicKey,
+    trusted_root_json: Option<&[u8]>,
+) -> AttestResult<VerifiedSignature> {
     let hint = match &bundle.material {
         Material::PublicKey { hint, raw_bytes } => {
-            if let Some(h) = hint {
-                if !h.eq_ignore_ascii_case(&key.hint()) {
-                    return Err(rejected(format!(
-                        "key mismatch: the bundle was signed by the key with hint {}, not by the given key (hint {})",
-                        super::bundle::truncate(h),
-                        key.hint()
-                    )));
-                }
-            }
             if let Some(raw) = raw_bytes {
                 let theirs = std::str::from_utf8(raw)
                     .ok()
@@ -56,7 +68,7 @@ pub fn check_key(bundle: &Bundle, key: &PublicKey) -> AttestResult<VerifiedSigna
                     ));
                 }
             }
-            hint.clone()
+            hint
         }
         Material::CertificateChain(_) | Material::Certificate(_) => {
             return Err(invalid(
@@ -64,11 +76,71 @@ pub fn check_key(bundle: &Bundle, key: &PublicKey) -> AttestResult<VerifiedSigna
             ))
         }
     };
-    let content = check_content_signature(bundle, key)?;
+    let content = check_content_signature(bundle, key).map_err(|e| match (e, hint) {
+        (AttestError::Rejected(m), Some(h)) if hint_names_key(h, key) == Some(false) => {
+            rejected(format!(
+                "key mismatch: {m}; the bundle's key hint {} names another key than the given one (hint {})",
+                super::bundle::truncate(h),
+                key.hint()
+            ))
+        }
+        (e, _) => e,
+    })?;
+    if bundle.tlog_entries.is_empty() {
+        if trusted_root_json.is_some() {
+            keyless::check_trusted_root(trusted_root_json).map_err(keyless_error)?;
+        }
+    } else {
+        // The Sigstore verifier reads its own bundle type; the material it sees is the hint alone (it
+        // ignores the hint), the rest is the bundle as read.
+        let mut plain = bundle.clone();
+        plain.material = Material::PublicKey {
+            hint: hint.clone(),
+            raw_bytes: None,
+        };
+        keyless::verify_key_log(
+            plain.to_json().as_bytes(),
+            &key.to_spki_der(),
+            trusted_root_json,
+        )
+        .map_err(keyless_error)?;
+    }
     Ok(VerifiedSignature {
         content,
-        signer: Signer::Key { hint },
+        signer: Signer::Key {
+            hint: Some(key.hint()),
+        },
     })
+}
+
+/// Whether a bundle's key hint names `key`: `Some(true)` when it is this key's hint in a form we know
+/// (hex SHA-256 of the PEM text, hex or base64 SHA-256 of the DER), `Some(false)` when it has one of those
+/// forms but another value, `None` for a hint we cannot interpret (an opaque name).
+fn hint_names_key(hint: &str, key: &PublicKey) -> Option<bool> {
+    use base64::Engine as _;
+    let der_digest = Sha256::digest(key.to_spki_der());
+    let ours = [
+        key.hint(),
+        hex::encode(der_digest),
+        base64::engine::general_purpose::STANDARD.encode(der_digest),
+    ];
+    if ours[..2].iter().any(|o| o.eq_ignore_ascii_case(hint)) || ours[2] == hint {
+        return Some(true);
+    }
+    let is_hex = hint.len() == 64 && hint.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_b64 = base64::engine::general_purpose::STANDARD
+        .decode(hint)
+        .is_ok_and(|d| d.len() == 32);
+    (is_hex || is_b64).then_some(false)
+}
+
+/// A Sigstore verifier failure as an attest error: unusable input (exit 2) or a rejection (exit 1).
+fn keyless_error(e: keyless::KeylessError) -> AttestError {
+    if e.is_unusable_input() {
+        invalid(e.to_string())
+    } else {
+        rejected(e.to_string())
+    }
 }
 
 /// Read trusted root (and intermediate) certificates from PEM files; errors name the file.
@@ -127,10 +199,15 @@ fn check_content_signature(bundle: &Bundle, key: &PublicKey) -> AttestResult<Sig
     match &bundle.content {
         Content::Dsse(env) => {
             let msg = pae(&env.payload_type, &env.payload);
+            let legacy = (env.payload_type == IN_TOTO_PAYLOAD_TYPE)
+                .then(|| pae_model_signing_v02(&env.payload));
             let ok = env.signatures.iter().take(MAX_SIGNATURES).any(|s| {
                 key.verify(&msg, &s.sig)
-                    || (env.payload_type == IN_TOTO_PAYLOAD_TYPE
-                        && key.verify(&pae_model_signing_v02(&env.payload), &s.sig))
+                    || legacy.as_ref().is_some_and(|l| {
+                        // model_signing 0.2 hashed with SHA-256 whatever the curve; 1.x verifies
+                        // certificate-method bundles of that release that way.
+                        key.verify(l, &s.sig) || key.verify_prehash(&Sha256::digest(l), &s.sig)
+                    })
             });
             if !ok {
                 return Err(rejected(
@@ -147,7 +224,9 @@ fn check_content_signature(bundle: &Bundle, key: &PublicKey) -> AttestResult<Sig
                 invalid("messageSignature has no messageDigest: nothing to check the file against")
             })?;
             if !key.verify_prehash(digest, &m.signature) {
-                return Err(rejected("message signature does not verify"));
+                return Err(rejected(
+                    "message signature does not verify: the file digest was altered or signed with another key",
+                ));
             }
             Ok(SignedContent::MessageDigest {
                 algorithm: alg.clone(),

@@ -1,26 +1,41 @@
 //! X.509 certificate chains of the OMS certificate method: PEM/DER loading, and a chain check from the
-//! bundle's leaf through the bundle's intermediates to a root the verifier trusts. Each certificate's
-//! signature is checked with its issuer's key (ECDSA P-256/P-384 with SHA-256/384/512), issuers must be
-//! CAs (basic constraints, keyCertSign when key usage is present), every certificate must be valid at the
-//! signing time, and the leaf must allow signing (key usage digitalSignature or extended key usage
-//! codeSigning), as model_signing 1.1.1 checks. Without a transparency log there is no signing time, so
-//! the leaf's notBefore stands for it, as model_signing does.
+//! bundle's leaf through the bundle's intermediates to a root the verifier trusts. The path is built by
+//! name and signature with backtracking (certificates may share a name; a leaf may carry its issuer's
+//! name), and only the given roots are trust anchors. Each certificate's signature is checked with its
+//! issuer's key (ECDSA P-256/P-384, or RSA PKCS#1 v1.5, with SHA-256/384/512), issuers must be CAs
+//! (basic constraints and their path length, keyCertSign when key usage is present), every certificate
+//! must be valid at the signing time, and the leaf must allow signing (key usage digitalSignature or
+//! extended key usage codeSigning), as model_signing 1.1.1 checks. Without a transparency log there is
+//! no signing time, so the leaf's notBefore stands for it, as model_signing does.
 
 use std::time::Duration;
 
 use der::{Decode, Encode};
 use sha2::{Digest, Sha256, Sha384, Sha512};
+use sigstore_verify::crypto::SigningScheme;
+use sigstore_verify::types::{DerPublicKey, SignatureBytes};
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
+use x509_cert::name::Name;
 use x509_cert::Certificate;
 
 use super::keys::PublicKey;
 
-/// Longest chain we follow.
-const MAX_DEPTH: usize = 8;
+/// Longest path we build, leaf and root included.
+pub const MAX_DEPTH: usize = 8;
+
+/// Issuer candidates (certificates with the issuer's name) tried for one certificate.
+pub const MAX_CANDIDATES: usize = 16;
+
+/// Signature checks one path search may make before it gives up (bounds backtracking among
+/// certificates that share a name).
+pub const MAX_SIGNATURE_CHECKS: usize = 64;
 
 const ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
 const ECDSA_SHA384: &str = "1.2.840.10045.4.3.3";
 const ECDSA_SHA512: &str = "1.2.840.10045.4.3.4";
+const RSA_SHA256: &str = "1.2.840.113549.1.1.11";
+const RSA_SHA384: &str = "1.2.840.113549.1.1.12";
+const RSA_SHA512: &str = "1.2.840.113549.1.1.13";
 const CODE_SIGNING: &str = "1.3.6.1.5.5.7.3.3";
 
 /// Parse every certificate of a PEM file (or a single DER certificate).
@@ -80,31 +95,60 @@ fn check_valid_at(cert: &Certificate, at: Duration) -> Result<(), String> {
     Ok(())
 }
 
-/// Check that `issuer_cert`'s key signed `cert`.
+/// Check that `issuer_cert`'s key made the signature on `cert`: ECDSA (P-256/P-384 with SHA-256/384/512,
+/// any pairing) or RSA PKCS#1 v1.5 (SHA-256/384/512, 2048 to 8192 bits: CAs made with certtool or
+/// openssl defaults). The names are not compared here; the caller picks candidates by name.
 fn signed_by(cert: &Certificate, issuer_cert: &Certificate) -> Result<(), String> {
-    if cert.tbs_certificate.issuer != issuer_cert.tbs_certificate.subject {
-        return Err("issuer name differs".into());
-    }
-    let key = public_key(issuer_cert)?;
     let tbs = cert
         .tbs_certificate
         .to_der()
         .map_err(|e| format!("re-encoding certificate: {e}"))?;
-    let digest: Vec<u8> = match cert.signature_algorithm.oid.to_string().as_str() {
-        ECDSA_SHA256 => Sha256::digest(&tbs).to_vec(),
-        ECDSA_SHA384 => Sha384::digest(&tbs).to_vec(),
-        ECDSA_SHA512 => Sha512::digest(&tbs).to_vec(),
-        other => {
-            return Err(format!(
-                "signature algorithm {other} is not supported (ECDSA with SHA-256/384/512 only)"
-            ))
-        }
-    };
     let sig = cert
         .signature
         .as_bytes()
         .ok_or("certificate signature has unused bits")?;
-    if key.verify_prehash(&digest, sig) {
+    let spki = issuer_cert
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .map_err(|e| format!("certificate '{}': key: {e}", subject(issuer_cert)))?;
+    let alg = cert.signature_algorithm.oid.to_string();
+    let ecdsa_digest: Option<Vec<u8>> = match alg.as_str() {
+        ECDSA_SHA256 => Some(Sha256::digest(&tbs).to_vec()),
+        ECDSA_SHA384 => Some(Sha384::digest(&tbs).to_vec()),
+        ECDSA_SHA512 => Some(Sha512::digest(&tbs).to_vec()),
+        _ => None,
+    };
+    let ok = if let Some(digest) = ecdsa_digest {
+        let key = PublicKey::from_spki_der(&spki).map_err(|e| {
+            format!(
+                "certificate '{}' is signed with ECDSA but the key of '{}' is not usable for it: {e}",
+                subject(cert),
+                subject(issuer_cert)
+            )
+        })?;
+        key.verify_prehash(&digest, sig)
+    } else {
+        let scheme = match alg.as_str() {
+            RSA_SHA256 => SigningScheme::RsaPkcs1Sha256,
+            RSA_SHA384 => SigningScheme::RsaPkcs1Sha384,
+            RSA_SHA512 => SigningScheme::RsaPkcs1Sha512,
+            other => {
+                return Err(format!(
+                    "certificate '{}': signature algorithm {other} is not supported (ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512)",
+                    subject(cert)
+                ))
+            }
+        };
+        sigstore_verify::crypto::verify_signature(
+            &DerPublicKey::new(spki),
+            &tbs,
+            &SignatureBytes::from_bytes(sig),
+            scheme,
+        )
+        .is_ok()
+    };
+    if ok {
         Ok(())
     } else {
         Err(format!(
@@ -113,6 +157,24 @@ fn signed_by(cert: &Certificate, issuer_cert: &Certificate) -> Result<(), String
             subject(issuer_cert)
         ))
     }
+}
+
+/// Whether two names are the same for path building: equal DER, or equal RFC 4514 text ignoring ASCII
+/// case (string types differ between tools). Only a filter: the signature decides.
+fn same_name(a: &Name, b: &Name) -> bool {
+    a == b || a.to_string().eq_ignore_ascii_case(&b.to_string())
+}
+
+/// Whether `cert` is one of the trusted roots: the same certificate (DER), or a certificate with the same
+/// subject and the same key (a root re-issued with other dates). A certificate that merely names itself
+/// as its issuer is not thereby trusted.
+fn is_trusted(cert: &Certificate, roots: &[Certificate]) -> bool {
+    roots.iter().any(|r| {
+        r == cert
+            || (r.tbs_certificate.subject == cert.tbs_certificate.subject
+                && r.tbs_certificate.subject_public_key_info
+                    == cert.tbs_certificate.subject_public_key_info)
+    })
 }
 
 fn is_ca(cert: &Certificate) -> Result<(), String> {
@@ -141,6 +203,22 @@ fn is_ca(cert: &Certificate) -> Result<(), String> {
     Ok(())
 }
 
+/// A CA's basic constraints path length: at most that many intermediates that are not self-issued may
+/// follow it on the way to the leaf (RFC 5280 6.1.4).
+fn path_len_allows(ca: &Certificate, below: usize) -> Result<(), String> {
+    let bc = ca
+        .tbs_certificate
+        .get::<BasicConstraints>()
+        .map_err(|e| format!("certificate '{}': basic constraints: {e}", subject(ca)))?;
+    match bc.and_then(|(_, b)| b.path_len_constraint) {
+        Some(n) if below > usize::from(n) => Err(format!(
+            "certificate '{}' allows {n} intermediate CA(s) below it; the path has {below}",
+            subject(ca)
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn can_sign(leaf: &Certificate) -> Result<(), String> {
     let tbs = &leaf.tbs_certificate;
     let ku = tbs
@@ -161,7 +239,14 @@ fn can_sign(leaf: &Certificate) -> Result<(), String> {
     ))
 }
 
-/// Verify `chain` (leaf first, then intermediates, possibly the root) up to one of `roots`.
+/// Verify `chain` (leaf first, then intermediates in any order, possibly the root) up to one of `roots`.
+///
+/// The path is built by name and signature: every certificate whose subject is the current certificate's
+/// issuer is a candidate (roots first, then the bundle's certificates not yet on the path), its signature
+/// is checked, and the search backtracks when a candidate leads nowhere. Several certificates may share a
+/// name, and a leaf may carry its issuer's name (model_signing's own fixtures do): only being one of the
+/// given roots (same DER, or same subject and key) makes a certificate a trust anchor. The search is
+/// bounded by [`MAX_DEPTH`], [`MAX_CANDIDATES`] per certificate and [`MAX_SIGNATURE_CHECKS`] in all.
 pub fn verify_chain(chain: &[Certificate], roots: &[Certificate]) -> Result<(), String> {
     let leaf = chain.first().ok_or("empty certificate chain")?;
     if roots.is_empty() {
@@ -169,44 +254,433 @@ pub fn verify_chain(chain: &[Certificate], roots: &[Certificate]) -> Result<(), 
     }
     can_sign(leaf)?;
     let at = not_before(leaf);
-    let mut current = leaf;
-    for _ in 0..MAX_DEPTH {
-        check_valid_at(current, at)?;
-        if roots.iter().any(|r| r == current) {
-            return Ok(());
+    check_valid_at(leaf, at)?;
+    if is_trusted(leaf, roots) {
+        return Ok(());
+    }
+    let mut search = PathSearch {
+        intermediates: &chain[1..],
+        roots,
+        at,
+        checks: 0,
+        exhausted: false,
+        problem: None,
+    };
+    if search.anchor(leaf, &mut Vec::new(), 0) {
+        return Ok(());
+    }
+    if search.exhausted {
+        return Err(format!(
+            "gave up after {MAX_SIGNATURE_CHECKS} signature checks: too many candidate issuers named '{}'",
+            issuer(leaf)
+        ));
+    }
+    Err(search.problem.unwrap_or_else(|| {
+        format!(
+            "certificate '{}' does not chain to a trusted root (issuer '{}' is neither in the bundle nor among the given roots)",
+            subject(leaf),
+            issuer(leaf)
+        )
+    }))
+}
+
+/// The state of one path search.
+struct PathSearch<'a> {
+    /// The bundle's certificates after the leaf.
+    intermediates: &'a [Certificate],
+    roots: &'a [Certificate],
+    /// The signing time every certificate on the path must cover.
+    at: Duration,
+    /// Signature checks made so far.
+    checks: usize,
+    /// The signature-check budget ran out.
+    exhausted: bool,
+    /// The first reason a candidate was refused, to explain a failure.
+    problem: Option<String>,
+}
+
+impl PathSearch<'_> {
+    fn note(&mut self, e: String) {
+        self.problem.get_or_insert(e);
+    }
+
+    /// Take one signature check from the budget.
+    fn spend(&mut self) -> bool {
+        if self.checks >= MAX_SIGNATURE_CHECKS {
+            self.exhausted = true;
+            return false;
         }
-        let mut last_err = None;
-        for anchor in roots
+        self.checks += 1;
+        true
+    }
+
+    /// Whether `cert`, reached through the intermediates at `path` (indices), has an issuer path to a root.
+    /// `below` counts the intermediates on the path that are not self-issued, for path length constraints.
+    fn anchor(&mut self, cert: &Certificate, path: &mut Vec<usize>, below: usize) -> bool {
+        let wanted = &cert.tbs_certificate.issuer;
+        // A trusted root whose name is the issuer's and whose key made the signature.
+        let roots = self.roots;
+        for root in roots
             .iter()
-            .filter(|r| r.tbs_certificate.subject == current.tbs_certificate.issuer)
+            .filter(|r| same_name(&r.tbs_certificate.subject, wanted))
+            .take(MAX_CANDIDATES)
         {
-            match signed_by(current, anchor).and_then(|_| check_valid_at(anchor, at)) {
-                Ok(()) => return Ok(()),
-                Err(e) => last_err = Some(e),
+            if !self.spend() {
+                return false;
+            }
+            match signed_by(cert, root)
+                .and_then(|()| check_valid_at(root, self.at))
+                .and_then(|()| path_len_allows(root, below))
+            {
+                Ok(()) => return true,
+                Err(e) => self.note(e),
             }
         }
-        let next = chain[1..].iter().find(|c| {
-            c.tbs_certificate.subject == current.tbs_certificate.issuer
-                && !std::ptr::eq(*c, current)
-                && signed_by(current, c).is_ok()
-        });
-        match next {
-            Some(n) => {
-                is_ca(n)?;
-                current = n;
+        // Leaf + path + the next certificate + a root above it.
+        if path.len() + 3 > MAX_DEPTH {
+            self.note(format!(
+                "no trusted root within {MAX_DEPTH} certificates of the signing certificate"
+            ));
+            return false;
+        }
+        // A certificate of the bundle with that name, not yet on the path, that signed `cert` and itself
+        // leads to a root.
+        let intermediates = self.intermediates;
+        let candidates: Vec<usize> = intermediates
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| !path.contains(i) && same_name(&c.tbs_certificate.subject, wanted))
+            .map(|(i, _)| i)
+            .take(MAX_CANDIDATES)
+            .collect();
+        for i in candidates {
+            let next = &intermediates[i];
+            if !self.spend() {
+                return false;
             }
-            None => {
-                return Err(last_err.unwrap_or_else(|| {
-                    format!(
-                        "certificate '{}' does not chain to a trusted root (issuer '{}' is neither in the bundle nor among the given roots)",
-                        subject(current),
-                        issuer(current)
-                    )
-                }))
+            if let Err(e) = signed_by(cert, next).and_then(|()| check_valid_at(next, self.at)) {
+                self.note(e);
+                continue;
             }
+            if is_trusted(next, roots) {
+                return true;
+            }
+            if let Err(e) = is_ca(next).and_then(|()| path_len_allows(next, below)) {
+                self.note(e);
+                continue;
+            }
+            let self_issued =
+                same_name(&next.tbs_certificate.subject, &next.tbs_certificate.issuer);
+            path.push(i);
+            if self.anchor(next, path, below + usize::from(!self_issued)) {
+                return true;
+            }
+            path.pop();
+            if self.exhausted {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+    use std::time::Instant;
+
+    use aws_lc_rs::rsa::KeySize;
+    use aws_lc_rs::signature::{KeyPair as _, RsaKeyPair, RSA_PKCS1_SHA256};
+    use der::asn1::{Any, BitString};
+    use p256::ecdsa::{DerSignature, SigningKey};
+    use rand_core::OsRng;
+    use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+    use x509_cert::time::Validity;
+
+    use super::*;
+
+    fn key() -> SigningKey {
+        SigningKey::random(&mut OsRng)
+    }
+
+    fn spki(k: &SigningKey) -> SubjectPublicKeyInfoOwned {
+        SubjectPublicKeyInfoOwned::from_key(*k.verifying_key()).unwrap()
+    }
+
+    fn name(s: &str) -> Name {
+        Name::from_str(s).unwrap()
+    }
+
+    /// A certificate for `subject_key` named `subject`, issued under the name `issuer` and signed by
+    /// `signer`: a CA (with `path_len`) or a signing leaf.
+    fn cert(
+        subject: &str,
+        subject_key: SubjectPublicKeyInfoOwned,
+        issuer: &str,
+        signer: &SigningKey,
+        ca: Option<Option<u8>>,
+        serial: u32,
+    ) -> Certificate {
+        let profile = match ca {
+            Some(_) if subject == issuer && subject_key == spki(signer) => Profile::Root,
+            Some(path_len_constraint) => Profile::SubCA {
+                issuer: name(issuer),
+                path_len_constraint,
+            },
+            None => Profile::Leaf {
+                issuer: name(issuer),
+                enable_key_agreement: false,
+                enable_key_encipherment: false,
+            },
+        };
+        CertificateBuilder::new(
+            profile,
+            SerialNumber::from(serial),
+            Validity::from_now(Duration::from_secs(3600)).unwrap(),
+            name(subject),
+            subject_key,
+            signer,
+        )
+        .unwrap()
+        .build::<DerSignature>()
+        .unwrap()
+    }
+
+    fn self_signed(subject: &str, k: &SigningKey) -> Certificate {
+        cert(subject, spki(k), subject, k, Some(None), 1)
+    }
+
+    /// The shape of model_signing's published certificate fixtures: root CA -> intermediate
+    /// `CN=intermediate-ca` -> a leaf also named `CN=intermediate-ca`.
+    #[test]
+    fn leaf_named_like_its_issuer_chains_through_the_issuer() {
+        let (rk, ik, lk) = (key(), key(), key());
+        let root = self_signed("CN=root-ca", &rk);
+        let int = cert(
+            "CN=intermediate-ca",
+            spki(&ik),
+            "CN=root-ca",
+            &rk,
+            Some(None),
+            2,
+        );
+        let leaf = cert(
+            "CN=intermediate-ca",
+            spki(&lk),
+            "CN=intermediate-ca",
+            &ik,
+            None,
+            3,
+        );
+        let roots = std::slice::from_ref(&root);
+        verify_chain(&[leaf.clone(), int.clone()], roots).unwrap();
+        // Any order of the bundle's certificates, the root among them or not.
+        verify_chain(&[leaf.clone(), root.clone(), int.clone()], roots).unwrap();
+        // The intermediate given as trusted, nothing in the bundle.
+        verify_chain(std::slice::from_ref(&leaf), &[root.clone(), int.clone()]).unwrap();
+        // Without the intermediate there is no path: the leaf's own name does not make it a root.
+        let e = verify_chain(std::slice::from_ref(&leaf), roots).unwrap_err();
+        assert!(e.contains("does not chain to a trusted root"), "{e}");
+    }
+
+    #[test]
+    fn self_signed_leaf_named_like_a_trusted_root_is_rejected() {
+        let (rk, fake) = (key(), key());
+        let root = self_signed("CN=Test Root CA", &rk);
+        let leaf = cert(
+            "CN=Test Root CA",
+            spki(&fake),
+            "CN=Test Root CA",
+            &fake,
+            None,
+            9,
+        );
+        for chain in [vec![leaf.clone()], vec![leaf.clone(), leaf.clone()]] {
+            let e = verify_chain(&chain, std::slice::from_ref(&root)).unwrap_err();
+            assert!(
+                e.contains("does not verify with the key of 'CN=Test Root CA'"),
+                "{e}"
+            );
+        }
+        // A CA certificate impersonating the root inside the bundle fares no better.
+        let fake_root = self_signed("CN=Test Root CA", &fake);
+        let leaf2 = cert("CN=signer", spki(&key()), "CN=Test Root CA", &fake, None, 3);
+        assert!(verify_chain(&[leaf2, fake_root], std::slice::from_ref(&root)).is_err());
+    }
+
+    #[test]
+    fn loop_of_same_name_certificates_terminates() {
+        let (a, b, rk) = (key(), key(), key());
+        let ca_a = cert("CN=loop", spki(&a), "CN=loop", &b, Some(None), 1);
+        let ca_b = cert("CN=loop", spki(&b), "CN=loop", &a, Some(None), 2);
+        let leaf = cert("CN=signer", spki(&key()), "CN=loop", &a, None, 3);
+        let trusted = self_signed("CN=root", &rk);
+        let e = verify_chain(&[leaf, ca_a, ca_b], std::slice::from_ref(&trusted)).unwrap_err();
+        assert!(e.contains("does not"), "{e}");
+    }
+
+    #[test]
+    fn many_same_name_certificates_exhaust_the_signature_budget() {
+        // Twelve CA certificates named alike under one key: each verifies every other, so unbounded
+        // path building would try millions of orders.
+        let k = key();
+        let mut chain = vec![cert("CN=signer", spki(&key()), "CN=loop", &k, None, 1)];
+        for serial in 0..12 {
+            chain.push(cert(
+                "CN=loop",
+                spki(&k),
+                "CN=loop",
+                &k,
+                Some(None),
+                100 + serial,
+            ));
+        }
+        let trusted = self_signed("CN=elsewhere", &key());
+        let started = Instant::now();
+        let e = verify_chain(&chain, std::slice::from_ref(&trusted)).unwrap_err();
+        assert!(e.contains("gave up after"), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+
+    #[test]
+    fn search_backtracks_past_a_same_name_decoy() {
+        // The decoy carries the intermediate's name and key, so it verifies the leaf, but its issuer is
+        // a root nobody trusts; the real intermediate comes second.
+        let (rk, ik, ok) = (key(), key(), key());
+        let root = self_signed("CN=root-ca", &rk);
+        let decoy = cert(
+            "CN=intermediate-ca",
+            spki(&ik),
+            "CN=other-root",
+            &ok,
+            Some(None),
+            7,
+        );
+        let int = cert(
+            "CN=intermediate-ca",
+            spki(&ik),
+            "CN=root-ca",
+            &rk,
+            Some(None),
+            2,
+        );
+        let leaf = cert(
+            "CN=signer",
+            spki(&key()),
+            "CN=intermediate-ca",
+            &ik,
+            None,
+            3,
+        );
+        let roots = std::slice::from_ref(&root);
+        verify_chain(&[leaf.clone(), decoy.clone(), int.clone()], roots).unwrap();
+        verify_chain(&[leaf.clone(), int, decoy.clone()], roots).unwrap();
+        assert!(verify_chain(&[leaf, decoy], roots).is_err());
+    }
+
+    #[test]
+    fn a_root_reissued_with_the_same_name_and_key_is_trusted() {
+        let (rk, ik) = (key(), key());
+        let root = self_signed("CN=root-ca", &rk);
+        let reissued = cert("CN=root-ca", spki(&rk), "CN=root-ca", &rk, Some(None), 55);
+        let int = cert("CN=int", spki(&ik), "CN=root-ca", &rk, Some(None), 2);
+        let leaf = cert("CN=signer", spki(&key()), "CN=int", &ik, None, 3);
+        verify_chain(
+            &[leaf.clone(), int.clone(), reissued],
+            std::slice::from_ref(&root),
+        )
+        .unwrap();
+        // Same name, another key: not the root.
+        let impostor = self_signed("CN=root-ca", &key());
+        assert!(verify_chain(&[leaf, int], std::slice::from_ref(&impostor)).is_err());
+    }
+
+    #[test]
+    fn path_length_constraints_are_enforced() {
+        let (rk, i1, i2) = (key(), key(), key());
+        let root = self_signed("CN=root", &rk);
+        let int1 = cert("CN=int1", spki(&i1), "CN=root", &rk, Some(Some(0)), 2);
+        let int2 = cert("CN=int2", spki(&i2), "CN=int1", &i1, Some(None), 3);
+        let leaf = cert("CN=signer", spki(&key()), "CN=int2", &i2, None, 4);
+        let e = verify_chain(&[leaf, int2, int1], std::slice::from_ref(&root)).unwrap_err();
+        assert!(e.contains("allows 0 intermediate"), "{e}");
+    }
+
+    /// The RSA key of a test CA as SubjectPublicKeyInfo.
+    fn rsa_spki(k: &RsaKeyPair) -> SubjectPublicKeyInfoOwned {
+        SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned {
+                oid: "1.2.840.113549.1.1.1".parse().unwrap(),
+                parameters: Some(Any::null()),
+            },
+            subject_public_key: BitString::from_bytes(k.public_key().as_ref()).unwrap(),
         }
     }
-    Err(format!(
-        "certificate chain longer than {MAX_DEPTH} certificates"
-    ))
+
+    /// Replace a certificate's signature with an RSA PKCS#1 v1.5 SHA-256 one by `k`.
+    fn resign_rsa(mut c: Certificate, k: &RsaKeyPair) -> Certificate {
+        let alg = AlgorithmIdentifierOwned {
+            oid: RSA_SHA256.parse().unwrap(),
+            parameters: Some(Any::null()),
+        };
+        c.tbs_certificate.signature = alg.clone();
+        c.signature_algorithm = alg;
+        let tbs = c.tbs_certificate.to_der().unwrap();
+        let mut sig = vec![0u8; k.public_modulus_len()];
+        k.sign(
+            &RSA_PKCS1_SHA256,
+            &aws_lc_rs::rand::SystemRandom::new(),
+            &tbs,
+            &mut sig,
+        )
+        .unwrap();
+        c.signature = BitString::from_bytes(&sig).unwrap();
+        c
+    }
+
+    /// RSA root and intermediate over an ECDSA leaf, as certtool makes them by default (model_signing's
+    /// fixtures).
+    #[test]
+    fn rsa_ca_signatures_verify() {
+        let rk = RsaKeyPair::generate(KeySize::Rsa2048).unwrap();
+        let ik = RsaKeyPair::generate(KeySize::Rsa2048).unwrap();
+        let scratch = key();
+        let root = resign_rsa(
+            cert(
+                "CN=rsa-root",
+                rsa_spki(&rk),
+                "CN=rsa-root",
+                &scratch,
+                Some(None),
+                1,
+            ),
+            &rk,
+        );
+        let int = resign_rsa(
+            cert(
+                "CN=rsa-int",
+                rsa_spki(&ik),
+                "CN=rsa-root",
+                &scratch,
+                Some(None),
+                2,
+            ),
+            &rk,
+        );
+        let leaf = resign_rsa(
+            cert("CN=signer", spki(&key()), "CN=rsa-int", &scratch, None, 3),
+            &ik,
+        );
+        let roots = std::slice::from_ref(&root);
+        verify_chain(&[leaf.clone(), int.clone()], roots).unwrap();
+        // Signed by the wrong RSA key: named as such.
+        let forged = resign_rsa(leaf, &rk);
+        let e = verify_chain(&[forged, int], roots).unwrap_err();
+        assert!(
+            e.contains("does not verify with the key of 'CN=rsa-int'"),
+            "{e}"
+        );
+    }
 }

@@ -59,10 +59,12 @@ status=0
     "$@" || status=1
 "${venv}/bin/python" tests/interop/inventory_schema.py --aibom "${aibom}" || status=1
 # Signing and verification both ways against model_signing (key and certificate methods, tampering,
-# older layouts, malformed bundles, determinism).
+# older layouts, malformed bundles, determinism), and model_signing's own published fixtures (an sdist
+# pinned by hash in oms-fixtures-requirements.txt, downloaded into the cache on first use).
 "${venv}/bin/python" tests/interop/sign_interop.py \
     --aibom "${aibom}" \
-    --model-signing "${venv}/bin/model_signing" || status=1
+    --model-signing "${venv}/bin/model_signing" \
+    --cache "${CARGO_TARGET_DIR:-target}" || status=1
 
 # Every BOM the Rust BOM tests build is dumped and validated with the official CycloneDX validator.
 boms="${CARGO_TARGET_DIR:-target}/interop-boms"

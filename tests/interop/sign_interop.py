@@ -11,9 +11,14 @@ Cases:
     verify;
   - malformed bundles (bad base64, wrong media type, missing fields, two subjects, wrong payload type,
     truncated JSON, a 100 MB payload) give exit 1 or 2 with a message and no panic;
-  - determinism: signing twice gives identical bytes.
+  - determinism: signing twice gives identical bytes;
+  - model_signing's own published fixtures (v0.2.0 ... v1.1.0; key, certificate and Sigstore methods;
+    from the rh-model-signing sdist, pinned by hash in oms-fixtures-requirements.txt, downloaded at test
+    time into --cache): every one verifies with aibom offline (certificate: the fixtures' RSA CAs and a
+    leaf named like its intermediate; Sigstore: the embedded public-good root), model_signing agrees on
+    the key and certificate ones, and a modified file or a foreign root is rejected.
 
-Standard library + `cryptography` + the `openssl` command.  Run through tests/interop/run.sh.
+Standard library + `cryptography` + `pip` + the `openssl` command.  Run through tests/interop/run.sh.
 Output: `ok <name>` / `FAIL <name>: <detail>` per case, then `N passed, M failed`.  Exit 1 on failure.
 """
 
@@ -27,6 +32,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import traceback
 from typing import Callable
@@ -36,6 +42,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 TIMEOUT_S = 300
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
+HERE = pathlib.Path(__file__).resolve().parent
 
 
 class CaseFailure(Exception):
@@ -57,10 +64,11 @@ def short(p: subprocess.CompletedProcess) -> str:
 
 
 class Ctx:
-    def __init__(self, aibom: str, model_signing: str, work: pathlib.Path):
+    def __init__(self, aibom: str, model_signing: str, work: pathlib.Path, cache: pathlib.Path):
         self.aibom = aibom
         self.ms = model_signing
         self.work = work
+        self.cache = cache
         self.n = 0
 
     def fresh(self) -> pathlib.Path:
@@ -400,6 +408,140 @@ def case_single_file(ctx: Ctx) -> None:
     expect(r.returncode == 0, f"model_signing verify aibom single-file bundle: {short(r)}")
 
 
+# --------------------------------------------------------------------------
+# model_signing's published fixtures
+# --------------------------------------------------------------------------
+
+# (release, method directory suffix, target inside the fixture directory): as the sdist's
+# scripts/tests/test-verify-<release>-<method>.sh call `model_signing verify`.
+PUBLISHED = [
+    ("v0.2.0", "certificate", "."),
+    ("v0.3.1", "certificate", "."),
+    ("v1.0.0", "certificate", "."),
+    ("v1.0.1", "certificate", "."),
+    ("v1.1.0", "certificate", "."),
+    ("v0.3.1", "elliptic-key", "signme-1"),
+    ("v1.0.0", "elliptic-key", "signme-1"),
+    ("v1.0.1", "elliptic-key", "."),
+    ("v1.1.0", "elliptic-key", "."),
+    ("v0.3.1", "sigstore", "."),
+    ("v1.0.0", "sigstore", "."),
+    ("v1.0.1", "sigstore", "."),
+    ("v1.1.0", "sigstore", "."),
+]
+SIGSTORE_IDENTITY = "stefanb@us.ibm.com"
+SIGSTORE_ISSUER = "https://sigstore.verify.ibm.com/oauth2"
+
+
+def published_fixtures(ctx: Ctx) -> pathlib.Path:
+    """scripts/tests/ of the pinned rh-model-signing sdist, downloaded and unpacked once into the cache."""
+    root = ctx.cache / "oms-fixtures"
+    tests = root / "unpacked" / "scripts" / "tests"
+    if (tests / "keys" / "certificate" / "ca-cert.pem").is_file():
+        return tests
+    r = run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+             "--no-deps", "--no-binary", ":all:", "--require-hashes",
+             "-r", HERE / "oms-fixtures-requirements.txt", "-d", root / "sdist"])
+    expect(r.returncode == 0, f"pip download of the fixtures sdist: {short(r)}")
+    sdist = next((root / "sdist").glob("rh_model_signing-1.0.5.tar.gz"))
+    staging = root / "unpacked.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    with tarfile.open(sdist) as tar:
+        prefix = "rh_model_signing-1.0.5/scripts/tests/"
+        members = []
+        for m in tar.getmembers():
+            if m.name.startswith(prefix) and (m.isfile() or m.isdir()):
+                m.name = "scripts/tests/" + m.name[len(prefix):]
+                members.append(m)
+        kw = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(staging, members=members, **kw)
+    shutil.rmtree(root / "unpacked", ignore_errors=True)
+    staging.rename(root / "unpacked")
+    return tests
+
+
+def fixture_args(tests: pathlib.Path, release: str, method: str, target: str) -> tuple[str, list[str]]:
+    d = f"{release}-{method}"
+    ignore = ["--ignore-paths", "ignore-me"] if (tests / d / "ignore-me").exists() else []
+    return (d if target == "." else f"{d}/{target}"), ignore
+
+
+def case_published_fixtures_listed(ctx: Ctx) -> None:
+    tests = published_fixtures(ctx)
+    found = sorted(p.name for p in tests.iterdir() if (p / "model.sig").is_file())
+    want = sorted(f"{r}-{m}" for r, m, _ in PUBLISHED)
+    expect(found == want, f"fixture directories changed: {found} (expected {want})")
+
+
+def case_published_fixture(method: str) -> Callable[[Ctx], None]:
+    def case(ctx: Ctx) -> None:
+        tests = published_fixtures(ctx)
+        keys = tests / "keys" / "certificate"
+        failures = []
+        for release, m, target in PUBLISHED:
+            if m != method:
+                continue
+            d = f"{release}-{m}"
+            path, ignore = fixture_args(tests, release, m, target)
+            if m == "certificate":
+                flags = ["--certificate-chain", str(keys / "ca-cert.pem")]
+                ms = ["certificate", "--certificate_chain", keys / "ca-cert.pem"]
+            elif m == "elliptic-key":
+                flags = ["--key", str(keys / "signing-key-pub.pem")]
+                ms = ["key", "--public_key", keys / "signing-key-pub.pem"]
+            else:
+                flags = ["--certificate-identity", SIGSTORE_IDENTITY,
+                         "--certificate-oidc-issuer", SIGSTORE_ISSUER]
+                ms = None  # model_signing needs the network (TUF) for Sigstore: not run here
+            r = ctx.aibom_verify(tests, tests / d / "model.sig", *flags, target=path,
+                                 extra=tuple(ignore))
+            if r.returncode != 0 or not r.stdout.startswith("VERIFIED"):
+                failures.append(f"aibom {d}: {short(r)}")
+            elif m == "certificate" and "CN=intermediate-ca" not in r.stdout:
+                failures.append(f"aibom {d}: signer not named: {r.stdout!r}")
+            if ms is not None:
+                ms_ignore = ["--ignore-paths", tests / d / "ignore-me"] if ignore else []
+                r = run([ctx.ms, "verify", ms[0], tests / path, "--signature", tests / d / "model.sig",
+                         *ms[1:], *ms_ignore])
+                if r.returncode != 0:
+                    failures.append(f"model_signing {d} (reference): {short(r)}")
+        expect(not failures, "; ".join(failures))
+    return case
+
+
+def case_published_fixture_negatives(ctx: Ctx) -> None:
+    tests = published_fixtures(ctx)
+    keys = tests / "keys" / "certificate"
+    d = ctx.fresh()
+    # A modified copy of the newest certificate fixture: the file is named.
+    model = d / "v1.1.0-certificate"
+    shutil.copytree(tests / "v1.1.0-certificate", model)
+    (model / "signme-1").write_bytes(b"tampered\n")
+    r = ctx.aibom_verify(d, model / "model.sig", "--certificate-chain", str(keys / "ca-cert.pem"),
+                         target=model.name, extra=("--ignore-paths", "ignore-me"))
+    expect(r.returncode == 1 and "modified: signme-1" in r.stdout, f"tampered fixture: {short(r)}")
+    # A root of the same name (CN=root-ca) but another key: the chain does not reach it.
+    other = d / "other"
+    other.mkdir()
+    key, _ = ctx.ec_key(other, "root", "prime256v1")
+    fake = other / "root.pem"
+    r = run(["openssl", "req", "-x509", "-new", "-key", key, "-subj", "/CN=root-ca", "-days", "3",
+             "-out", fake, "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+    expect(r.returncode == 0, f"openssl req: {short(r)}")
+    for release in ["v0.2.0", "v1.1.0"]:
+        f = tests / f"{release}-certificate"
+        r = ctx.aibom_verify(tests, f / "model.sig", "--certificate-chain", str(fake),
+                             target=f.name, extra=("--ignore-paths", "ignore-me"))
+        expect(r.returncode == 1 and "does not verify with the key of 'CN=root-ca'" in r.stdout,
+               f"{release} with a look-alike root: {short(r)}")
+    # The key fixtures with another key: rejected, never on the hint alone.
+    _, pub = ctx.ec_key(d, "k", "secp384r1")
+    r = ctx.aibom_verify(tests, tests / "v1.1.0-elliptic-key" / "model.sig", "--key", str(pub),
+                         target="v1.1.0-elliptic-key", extra=("--ignore-paths", "ignore-me"))
+    expect(r.returncode == 1 and "key mismatch" in r.stdout, f"foreign key: {short(r)}")
+
+
 CASES: list[tuple[str, Callable[[Ctx], None]]] = [
     ("model_signing key P-256 -> aibom verify", lambda c: case_ms_key_signs_aibom_verifies(c, "prime256v1")),
     ("model_signing key P-384 -> aibom verify", lambda c: case_ms_key_signs_aibom_verifies(c, "secp384r1")),
@@ -418,7 +560,13 @@ CASES: list[tuple[str, Callable[[Ctx], None]]] = [
 ] + [(f"malformed: {k}", malformed_case(k)) for k in [
     "bad-base64", "bad-base64-sig", "wrong-media-type", "missing-material", "missing-signatures",
     "missing-envelope", "two-subjects", "wrong-payload-type", "not-json-payload", "truncated",
-    "huge-payload"]]
+    "huge-payload"]] + [
+    ("published fixtures: the expected releases and methods", case_published_fixtures_listed),
+    ("published fixtures: certificate method (v0.2.0-v1.1.0)", case_published_fixture("certificate")),
+    ("published fixtures: key method (v0.3.1-v1.1.0)", case_published_fixture("elliptic-key")),
+    ("published fixtures: Sigstore method, offline (v0.3.1-v1.1.0)", case_published_fixture("sigstore")),
+    ("published fixtures: tampered file, look-alike root, foreign key", case_published_fixture_negatives),
+]
 
 
 def main() -> int:
@@ -426,6 +574,8 @@ def main() -> int:
     ap.add_argument("--aibom", required=True)
     ap.add_argument("--model-signing", required=True)
     ap.add_argument("-k", default="", help="run only cases whose name contains this")
+    ap.add_argument("--cache", default=str(HERE.parent.parent / "target"),
+                    help="where downloaded fixtures are kept between runs")
     args = ap.parse_args()
     if shutil.which("openssl") is None:
         print("FAIL setup: the openssl command is needed for the certificate cases")
@@ -433,7 +583,8 @@ def main() -> int:
         return 1
     passed = failed = 0
     with tempfile.TemporaryDirectory(prefix="aibom-sign-interop-") as tmp:
-        ctx = Ctx(str(pathlib.Path(args.aibom).resolve()), args.model_signing, pathlib.Path(tmp))
+        ctx = Ctx(str(pathlib.Path(args.aibom).resolve()), args.model_signing, pathlib.Path(tmp),
+                  pathlib.Path(args.cache).resolve())
         for name, fn in CASES:
             if args.k and args.k not in name:
                 continue
