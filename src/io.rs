@@ -355,7 +355,8 @@ fn stdout_file_id() -> Option<(u64, u64)> {
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::fstat(libc::STDOUT_FILENO, &mut st) } == 0;
     #[allow(clippy::unnecessary_cast)] // u64 on Linux x86-64, narrower elsewhere
-    (ok && st.st_mode & libc::S_IFMT == libc::S_IFREG).then(|| (st.st_dev as u64, st.st_ino as u64))
+    let id = (st.st_dev as u64, st.st_ino as u64);
+    (ok && st.st_mode & libc::S_IFMT == libc::S_IFREG).then_some(id)
 }
 
 /// Permission bits of a written file.

@@ -924,9 +924,18 @@ fn run_man(args: &ManArgs) -> Result<ExitCode, Error> {
     };
     let mut buf = Vec::new();
     clap_mangen::Man::new(page)
+        .source(format!("aibom {}", env!("CARGO_PKG_VERSION")))
         .render(&mut buf)
         .map_err(|e| Error::io("<stdout>", "rendering the man page", e))?;
-    write_stdout(&buf)?;
+    // roff puts its apostrophe-string definitions (`.ie`/`.el .ds Aq`) first; a page conventionally
+    // opens with `.TH`, which tools that sniff man pages look for. The definitions work after it too.
+    let text = String::from_utf8_lossy(&buf);
+    let mut lines: Vec<&str> = text.lines().collect();
+    if let Some(i) = lines.iter().position(|l| l.starts_with(".TH ")) {
+        let th = lines.remove(i);
+        lines.insert(0, th);
+    }
+    write_stdout(format!("{}\n", lines.join("\n")).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
