@@ -115,69 +115,94 @@ impl Destination {
                 "names a directory, not a file to write (add a file name)".to_string(),
             ));
         }
+        // stat follows every link, /proc's fd links too (`/dev/stdout` on a pipe names no path).
+        let followed = match std::fs::metadata(path) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(path, "reading output path", e)),
+        };
+        if let Some(m) = &followed {
+            let id = (m.dev(), m.ino());
+            // `/dev/stdout`, `/proc/self/fd/1` or the file stdout is redirected to: write to stdout itself
+            // (so `>>` appends and a pipe or socket works), not to a second opening of it.
+            if stdout_id() == Some(id) {
+                return Ok(Destination {
+                    given,
+                    kind: DestKind::Stdout,
+                });
+            }
+            let ft = m.file_type();
+            if ft.is_dir() {
+                return Err(usage(
+                    "is a directory, not a file to write (add a file name)".to_string(),
+                ));
+            }
+            if ft.is_socket() {
+                return Err(usage(
+                    "is a socket; cannot write an output to it".to_string(),
+                ));
+            }
+            let special = if ft.is_char_device() {
+                Some(SpecialKind::CharDevice)
+            } else if ft.is_block_device() {
+                Some(SpecialKind::BlockDevice)
+            } else if ft.is_fifo() {
+                Some(SpecialKind::Fifo)
+            } else {
+                None
+            };
+            if let Some(kind) = special {
+                if !access_write(path) {
+                    return Err(usage(format!(
+                        "is a {} that cannot be opened for writing (permission denied)",
+                        kind.as_str()
+                    )));
+                }
+                // Opening follows the links again: the device or fifo itself is written.
+                return Ok(Destination {
+                    given,
+                    kind: DestKind::WriteThrough {
+                        target: path.to_path_buf(),
+                        kind,
+                        id,
+                    },
+                });
+            }
+        }
+        // A regular file, or a new one: the rename needs the real name, so follow the links by name.
         let (target, meta) = follow_links(path)?;
         let via = if target == path {
             String::new()
         } else {
             format!(" (the link's target {})", target.display())
         };
-        let Some(meta) = meta else {
-            check_parent(path, &target, &via)?;
-            return Ok(Destination {
-                given,
-                kind: DestKind::Replace {
-                    target,
-                    existing: None,
-                },
-            });
-        };
-        let ft = meta.file_type();
-        let id = (meta.dev(), meta.ino());
-        if ft.is_dir() {
-            return Err(usage(format!(
-                "is a directory{via}, not a file to write (add a file name)"
-            )));
-        }
-        if ft.is_socket() {
-            return Err(usage(format!(
-                "is a socket{via}; cannot write an output to it"
-            )));
-        }
-        let special = if ft.is_char_device() {
-            Some(SpecialKind::CharDevice)
-        } else if ft.is_block_device() {
-            Some(SpecialKind::BlockDevice)
-        } else if ft.is_fifo() {
-            Some(SpecialKind::Fifo)
-        } else {
-            None
-        };
-        match special {
-            Some(kind) => {
-                if !access_write(&target) {
-                    return Err(usage(format!(
-                        "is a {}{via} that cannot be opened for writing (permission denied)",
-                        kind.as_str()
-                    )));
-                }
+        match (followed, meta) {
+            (None, None) => {
+                check_parent(path, &target, &via)?;
                 Ok(Destination {
                     given,
-                    kind: DestKind::WriteThrough { target, kind, id },
+                    kind: DestKind::Replace {
+                        target,
+                        existing: None,
+                    },
                 })
             }
-            None => {
+            (Some(m), Some(named)) if (m.dev(), m.ino()) == (named.dev(), named.ino()) => {
                 check_parent(path, &target, &via)?;
                 Ok(Destination {
                     given,
                     kind: DestKind::Replace {
                         target,
                         existing: Some(Existing {
-                            mode: meta.permissions().mode() & 0o777,
-                            id,
+                            mode: m.permissions().mode() & 0o777,
+                            id: (m.dev(), m.ino()),
                         }),
                     },
                 })
             }
+            _ => Err(usage(format!(
+                "its symbolic links do not lead to a file that can be replaced by name{via}"
+            ))),
         }
     }
 
@@ -304,13 +329,29 @@ fn access_write(p: &Path) -> bool {
 /// Check destinations written together: at most one is standard output, no two are the same file, and
 /// none is one of `inputs` (files the command reads: a model file, a key, a BOM).
 pub fn check_destinations(dests: &[Destination], inputs: &[&Path]) -> Result<()> {
-    if dests.iter().filter(|d| d.is_stdout()).count() > 1 {
-        return Err(Error::Usage(
-            "only one output can go to stdout; give the others a path".to_string(),
-        ));
+    let to_stdout: Vec<String> = dests
+        .iter()
+        .filter(|d| d.is_stdout())
+        .map(|d| d.given().display().to_string())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(Error::Usage(format!(
+            "only one output can go to stdout, but these {} all do: {} (no path or '-' is stdout, and so \
+             is a path to the file or pipe stdout goes to); give the others a path of their own",
+            to_stdout.len(),
+            to_stdout.join(", ")
+        )));
     }
     for (i, a) in dests.iter().enumerate() {
-        for b in &dests[..i] {
+        // Two outputs to one character device (`/dev/null`, a terminal) do not overwrite each other.
+        let char_device = matches!(
+            a.kind,
+            DestKind::WriteThrough {
+                kind: SpecialKind::CharDevice,
+                ..
+            }
+        );
+        for b in dests[..i].iter().filter(|_| !char_device) {
             let same_id = a.id().is_some() && a.id() == b.id();
             let same_path = a.canonical().is_some() && a.canonical() == b.canonical();
             if same_id || same_path {
@@ -335,28 +376,18 @@ pub fn check_destinations(dests: &[Destination], inputs: &[&Path]) -> Result<()>
             }
         }
     }
-    // Standard output redirected to a file that is also an output would be replaced under the shell.
-    if dests.iter().any(Destination::is_stdout) {
-        if let Some(id) = stdout_file_id() {
-            if let Some(d) = dests.iter().find(|d| d.id() == Some(id)) {
-                return Err(Error::Usage(format!(
-                    "{}: is also where stdout goes; give each output its own file",
-                    d.given().display()
-                )));
-            }
-        }
-    }
     Ok(())
 }
 
-/// Device and inode of standard output when it is a regular file.
-fn stdout_file_id() -> Option<(u64, u64)> {
+/// Device and inode of standard output, unless it is a character device: writing to `/dev/null` or a
+/// terminal through a second opening is the same as writing to stdout, and needs no special case.
+fn stdout_id() -> Option<(u64, u64)> {
     // SAFETY: fstat on fd 1 writes only into the zeroed struct it is given.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::fstat(libc::STDOUT_FILENO, &mut st) } == 0;
     #[allow(clippy::unnecessary_cast)] // u64 on Linux x86-64, narrower elsewhere
     let id = (st.st_dev as u64, st.st_ino as u64);
-    (ok && st.st_mode & libc::S_IFMT == libc::S_IFREG).then_some(id)
+    (ok && st.st_mode & libc::S_IFMT != libc::S_IFCHR).then_some(id)
 }
 
 /// Permission bits of a written file.

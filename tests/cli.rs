@@ -736,3 +736,33 @@ fn ignore_paths_flag_before_the_model_path_does_not_swallow_it() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), expected_root(&[b"w"]));
 }
+
+#[test]
+fn output_to_dev_stdout_is_stdout_itself() {
+    // Here stdout is a pipe: `/dev/stdout` names no path a rename could replace, and is stdout anyway.
+    let d = tmp();
+    small_model(d.path());
+    let o = scan_to(d.path(), &["json=/dev/stdout".into()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let inv: aibom::inventory::Inventory = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(inv.files.len(), 1);
+    let o = scan_to(d.path(), &["json=/dev/stdout".into(), "table".into()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("only one output can go to stdout"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn two_outputs_to_dev_null_are_fine() {
+    let d = tmp();
+    small_model(d.path());
+    let o = scan_to(
+        d.path(),
+        &["json=/dev/null".into(), "table=/dev/null".into()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(is_char_device(Path::new("/dev/null")));
+}
