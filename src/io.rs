@@ -9,7 +9,8 @@
 //! - a character or block device (`/dev/null`, `/dev/full`, a terminal) or a fifo is opened for writing and
 //!   written in place, never truncated, replaced or created: rename would swap the device node for a
 //!   plain file. Opening a fifo waits until something opens it for reading;
-//! - `-` is standard output (the caller's writer; this module never prints by itself);
+//! - `-` is standard output (the caller's writer; this module never prints by itself), and so is a path
+//!   that leads to the pipe, socket or file standard output already goes to (`/dev/stdout`);
 //! - a symbolic link is followed to its target, which is written as above; the link stays a link.
 //!
 //! "All or none": every atomic file is first staged as a complete temporary file; only when all are
