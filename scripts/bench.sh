@@ -219,7 +219,7 @@ for kind in "${TREES[@]}"; do
         log "tree $kind, run $run/$RUNS"
         measure "$kind" aibom "$run" -- "$AIBOM" digest "$dir"
         measure "$kind" aibom-scan "$run" -- "$AIBOM" scan -q "$dir" -o "cyclonedx-json=$WORK/$kind.bom.json"
-        measure "$kind" aibom-sign "$run" -- "$AIBOM" sign -q "$dir" --key "$AKEY.key" --bundle "$WORK/$kind.aibom.sig"
+        measure "$kind" aibom-sign "$run" -- "$AIBOM" sign -q --force "$dir" --key "$AKEY.key" --bundle "$WORK/$kind.aibom.sig"
         measure "$kind" aibom-verify "$run" -- "$AIBOM" verify -q "$dir" --bundle "$WORK/$kind.aibom.sig" --key "$AKEY.pub"
         measure "$kind" openssl "$run" -- \
             xargs -0 -a "$list" -P "$NPROC" -n "$batch" openssl dgst -sha256

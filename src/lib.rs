@@ -1,7 +1,7 @@
 //! aibom: AI supply-chain attestation. The library owns every behaviour — walking and hashing a model
 //! (`walk`, `hash`), identifying files (`formats`, `role`), the inventory (`inventory`, `scan`), rendering
-//! (`report`), output files (`output`) and licence evidence (`license`) — and never prints; the `aibom`
-//! binary is a thin CLI over it.
+//! (`report`), output specifications (`output`), writing outputs (`io`) and licence evidence (`license`) —
+//! and never prints; the `aibom` binary is a thin CLI over it.
 //! See docs/ARCHITECTURE.md for the module map and data flow.
 
 pub mod analyze;
@@ -17,6 +17,7 @@ pub mod hash;
 pub mod hf;
 pub mod hfcache;
 pub mod inventory;
+pub mod io;
 pub mod license;
 pub mod output;
 pub mod provenance;

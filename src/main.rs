@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use aibom::analyze;
 use aibom::attest::bundle::Bundle;
@@ -18,6 +18,7 @@ use aibom::attest::verify::{self, CheckOptions, Target, VerifyReport};
 use aibom::attest::{attest, AttestError, VerifiedSignature};
 use aibom::hash::{NoProgress, Progress};
 use aibom::hfcache;
+use aibom::io::{self as aio, Destination, Mode};
 use aibom::output::{self, OutputSpec};
 use aibom::report::{self, human_bytes, ScanReport};
 use aibom::scan::{self, HashedModel, ScanOptions};
@@ -36,6 +37,8 @@ Examples:
   aibom sign ./my-model --key release.key       OMS v1.0 signature in ./my-model.sig
   aibom attest ./my-model --key release.key     signed AIBOM in ./my-model.aibom.sigstore.json
   aibom verify ./my-model --bundle my-model.sig --key release.pub
+  aibom completions bash > ~/.local/share/bash-completion/completions/aibom
+  aibom man | man -l -                          this manual as a man page
 
 Exit codes: 0 success, 1 verification or policy failed, 2 usage or I/O error.";
 
@@ -62,7 +65,7 @@ struct GlobalArgs {
 enum Command {
     /// Walk a model directory (or file), hash every file, read its metadata and write its AIBOM.
     #[command(
-        after_help = "Examples:\n  aibom scan ./model\n  aibom scan ./model -o table\n  aibom scan ./model -o json=out/inventory.json -o table\n\nAn output file written inside the model directory is left out of the scan."
+        after_help = "Examples:\n  aibom scan ./model\n  aibom scan ./model -o table\n  aibom scan ./model -o json=out/inventory.json -o table\n  aibom scan ./model -o cyclonedx-json=/dev/stdout -o table=report.txt\n\nEvery output path is checked before the model is read, and all outputs are written or none.\nA file is replaced atomically (temporary file + rename; a symlink is followed to its target);\na device or fifo is written in place (a fifo waits for a reader); `FORMAT=-` is stdout.\nAn output file written inside the model directory is left out of the scan."
     )]
     Scan(ScanArgs),
     /// Print the OMS v1.0 root digest of a model: the subject digest model_signing signs.
@@ -73,25 +76,49 @@ enum Command {
     /// Generate an ECDSA key pair for signing: NAME.key (PKCS#8 PEM, encrypted when AIBOM_KEY_PASSWORD
     /// is set) and NAME.pub.
     #[command(
-        after_help = "Examples:\n  aibom keygen\n  AIBOM_KEY_PASSWORD=... aibom keygen --curve p384 --output-prefix release"
+        after_help = "Examples:\n  aibom keygen                                             aibom.key + aibom.pub\n  AIBOM_KEY_PASSWORD=... aibom keygen --curve p384 --output-prefix release\n\nExisting key files are not replaced unless --force is given."
     )]
     Keygen(KeygenArgs),
     /// Sign a model (OMS v1.0, as model_signing): a Sigstore bundle next to the model.
     #[command(
-        after_help = "Examples:\n  aibom sign ./model --key release.key                     writes ./model.sig\n  aibom sign ./model --key leaf.key --certificate leaf.pem --certificate-chain ca.pem\n\nThe key may be PKCS#8, SEC1 or encrypted PKCS#8 (password in AIBOM_KEY_PASSWORD).\nA bundle written inside the model is left out of the signed files."
+        after_help = "Examples:\n  aibom sign ./model --key release.key                     writes ./model.sig\n  aibom sign ./model --key leaf.key --certificate leaf.pem --certificate-chain ca.pem\n  aibom sign ./model --key release.key --bundle release/model.sig --force\n\nThe key may be PKCS#8, SEC1 or encrypted PKCS#8 (password in AIBOM_KEY_PASSWORD).\nAn existing bundle is not replaced unless --force is given; --bundle - writes to stdout.\nA bundle written inside the model is left out of the signed files."
     )]
     Sign(SignArgs),
     /// Sign the model's AIBOM as an in-toto attestation bound to the model's OMS root digest.
     #[command(
-        after_help = "Examples:\n  aibom attest ./model --key release.key                   BOM generated from the model\n  aibom attest ./model --key release.key --bom bom.json --bundle model.att.json"
+        after_help = "Examples:\n  aibom attest ./model --key release.key                   BOM generated from the model\n  aibom scan ./model -o cyclonedx-json=bom.json && aibom attest ./model --key release.key --bom bom.json\n\nA given --bom must describe this model: its model component records the model's OMS root\ndigest (property aibom:oms-root-digest, as aibom scan writes it).\nAn existing bundle is not replaced unless --force is given; --bundle - writes to stdout."
     )]
     Attest(AttestArgs),
     /// Verify a signed model, file or digest against a Sigstore bundle (OMS signatures from aibom or
     /// model_signing, AIBOM attestations, cosign blob signatures and attestations).
     #[command(
-        after_help = "Examples:\n  aibom verify ./model --bundle model.sig --key release.pub\n  aibom verify ./model --bundle model.sig --certificate-chain root-ca.pem -o json\n  aibom verify model.safetensors --bundle model.sig --key release.pub\n  aibom verify sha256:4f2a... --bundle model.sig --key release.pub\n\nExit codes: 0 verified, 1 not verified (bad signature, files differ), 2 unusable input."
+        after_help = "Examples:\n  aibom verify ./model --bundle model.sig --key release.pub\n  aibom verify --certificate-chain root-ca.pem ./model --bundle model.sig -o json\n  aibom verify model.safetensors --bundle model.sig --key release.pub\n  aibom verify sha256:4f2a... --bundle model.sig --key release.pub\n  aibom verify ./model --bundle model.sig --certificate-identity me@example.com \\\n      --certificate-oidc-issuer https://accounts.google.com\n  aibom verify --hf-cache ~/.cache/huggingface/hub\n\nGive exactly one method: --key, --certificate-chain, or the keyless flags; without one, aibom\nsays which the bundle needs. --hf-cache is a check of its own and takes no PATH, bundle or method.\n\nExit codes: 0 verified, 1 not verified (bad signature, files differ), 2 unusable input."
     )]
     Verify(VerifyArgs),
+    /// Print a shell completion script for aibom on stdout.
+    #[command(
+        after_help = "Examples:\n  aibom completions bash > ~/.local/share/bash-completion/completions/aibom\n  aibom completions zsh > ~/.zfunc/_aibom          (with fpath+=~/.zfunc before compinit)\n  aibom completions fish > ~/.config/fish/completions/aibom.fish\n  aibom completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+    /// Print a man page (roff) generated from the flag definitions on stdout.
+    #[command(
+        after_help = "Examples:\n  aibom man | man -l -\n  aibom man verify > aibom-verify.1\n  aibom man > /usr/local/share/man/man1/aibom.1"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+struct ManArgs {
+    /// The page of one subcommand (aibom-SUBCOMMAND) instead of the aibom page.
+    #[arg(value_name = "SUBCOMMAND")]
+    subcommand: Option<String>,
 }
 
 #[derive(Args)]
@@ -133,9 +160,13 @@ struct SignArgs {
     /// Certificate method: the signing key's certificate (PEM).
     #[arg(long, value_name = "CERT")]
     certificate: Option<PathBuf>,
-    /// Certificate method: intermediate (and root) CA certificates to include, PEM. Repeatable.
-    #[arg(long, value_name = "CA", requires = "certificate", num_args = 1.., action = clap::ArgAction::Append)]
+    /// Certificate method: an intermediate (or root) CA certificate file to include, PEM. Repeat the flag
+    /// for more files.
+    #[arg(long, value_name = "CA", requires = "certificate", num_args = 1, action = clap::ArgAction::Append)]
     certificate_chain: Vec<PathBuf>,
+    /// Replace an existing bundle file.
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     walk: WalkArgs,
 }
@@ -152,6 +183,9 @@ struct AttestArgs {
     /// Where to write the bundle (default: <PATH>.aibom.sigstore.json next to the model).
     #[arg(long, value_name = "OUT")]
     bundle: Option<PathBuf>,
+    /// Replace an existing bundle file.
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     walk: WalkArgs,
 }
@@ -167,8 +201,9 @@ struct VerifyArgs {
     /// Key method: the signer's public key (PEM).
     #[arg(long, value_name = "PUB")]
     key: Option<PathBuf>,
-    /// Certificate method: trusted root (and intermediate) CA certificates, PEM. Repeatable.
-    #[arg(long, value_name = "ROOT.pem", num_args = 1.., action = clap::ArgAction::Append)]
+    /// Certificate method: a trusted root (or intermediate) CA certificate file, PEM. Repeat the flag for
+    /// more files.
+    #[arg(long, value_name = "ROOT.pem", num_args = 1, action = clap::ArgAction::Append)]
     certificate_chain: Vec<PathBuf>,
     /// Keyless: the signer identity (e-mail or URI) in the Fulcio certificate.
     #[arg(long, value_name = "ID")]
@@ -185,7 +220,8 @@ struct VerifyArgs {
     /// Keyless, and --key bundles with log entries: Sigstore trusted_root.json instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     trusted_root: Option<PathBuf>,
-    /// Check a Hugging Face cache (or a models--org--name directory) instead of a signature.
+    /// Check a Hugging Face cache (or a models--org--name directory) instead of a signature; takes no
+    /// PATH, bundle, method or walk flags.
     #[arg(long, value_name = "PATH")]
     hf_cache: Option<PathBuf>,
     /// Tolerate files the signature does not list (missing files still fail).
@@ -234,8 +270,8 @@ struct ScanArgs {
     path: PathBuf,
     #[command(flatten)]
     walk: WalkArgs,
-    /// Output as FORMAT to stdout, or to PATH with FORMAT=PATH; repeatable. FORMAT: cyclonedx-json
-    /// (CycloneDX 1.6), cyclonedx-json@1.5, cyclonedx-json@1.7, json (file inventory), table.
+    /// Output as FORMAT to stdout, or to PATH with FORMAT=PATH (`-` is stdout); repeatable. FORMAT:
+    /// cyclonedx-json (CycloneDX 1.6), cyclonedx-json@1.5, cyclonedx-json@1.7, json (file inventory), table.
     #[arg(
         short = 'o',
         long = "output",
@@ -319,18 +355,36 @@ fn hash_with_progress(root: &Path, opts: &ScanOptions, quiet: bool) -> Result<Ha
     result
 }
 
+/// Model-relative names of the outputs that lie inside the model (as given and after following links),
+/// for the walk to leave out.
+fn outputs_inside(model: &Path, dests: &[Destination]) -> Vec<String> {
+    let mut inside = Vec::new();
+    for d in dests.iter().filter(|d| !d.is_stdout()) {
+        for p in [Some(d.given()), d.target()].into_iter().flatten() {
+            if let Some(rel) = output::relative_inside(model, p) {
+                if !inside.contains(&rel) {
+                    inside.push(rel);
+                }
+            }
+        }
+    }
+    inside
+}
+
 fn run_scan(args: &ScanArgs, g: &GlobalArgs) -> Result<ExitCode, Error> {
-    output::validate_outputs(&args.outputs)?;
-    let inside: Vec<String> = args
+    // Every output is resolved and checked before the model is read.
+    let dests = args
         .outputs
         .iter()
-        .filter_map(|o| {
-            o.path
-                .as_deref()
-                .and_then(|p| output::relative_inside(&args.path, p))
+        .map(|o| match &o.path {
+            Some(p) => Destination::resolve(p),
+            None => Ok(Destination::stdout()),
         })
-        .collect();
-    let opts = args.walk.scan_options(&args.path, inside)?;
+        .collect::<Result<Vec<_>, _>>()?;
+    aio::check_destinations(&dests, &[&args.path])?;
+    let opts = args
+        .walk
+        .scan_options(&args.path, outputs_inside(&args.path, &dests))?;
     let started = Instant::now();
     let model = hash_with_progress(&args.path, &opts, g.quiet)?;
     let elapsed = started.elapsed();
@@ -341,13 +395,21 @@ fn run_scan(args: &ScanArgs, g: &GlobalArgs) -> Result<ExitCode, Error> {
         analysis: &analysis,
         timestamp: bom_timestamp(args.timestamp.as_deref())?,
     };
-    for o in &args.outputs {
-        let text = report::render(&rep, o.format);
-        match &o.path {
-            Some(p) => output::write_atomic(p, text.as_bytes())?,
-            None => write_stdout(text.as_bytes())?,
-        }
-    }
+    let texts: Vec<String> = args
+        .outputs
+        .iter()
+        .map(|o| report::render(&rep, o.format))
+        .collect();
+    let outputs: Vec<aio::Output> = dests
+        .iter()
+        .zip(&texts)
+        .map(|(dest, t)| aio::Output {
+            dest,
+            bytes: t.as_bytes(),
+            mode: Mode::Default,
+        })
+        .collect();
+    aio::write_outputs(&outputs, &mut std::io::stdout().lock())?;
     if !g.quiet {
         eprintln!(
             "aibom: scanned {}: {} files, {} in {:.2}s; digest {}",
@@ -438,6 +500,11 @@ fn run_keygen(args: &KeygenArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
             }
         }
     }
+    let dests = [
+        Destination::resolve(&key_path)?,
+        Destination::resolve(&pub_path)?,
+    ];
+    aio::check_destinations(&dests, &[])?;
     let curve = match args.curve {
         CurveArg::P256 => Curve::P256,
         CurveArg::P384 => Curve::P384,
@@ -445,8 +512,22 @@ fn run_keygen(args: &KeygenArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
     let key = PrivateKey::generate(curve);
     let password = key_password();
     let pem = key.to_pkcs8_pem(password.as_ref().map(|p| p.as_slice()))?;
-    output::write_atomic_mode(&key_path, pem.as_bytes(), 0o600)?;
-    output::write_atomic(&pub_path, key.public_key().to_pem().as_bytes())?;
+    let public = key.public_key().to_pem();
+    aio::write_outputs(
+        &[
+            aio::Output {
+                dest: &dests[0],
+                bytes: pem.as_bytes(),
+                mode: Mode::Exact(0o600),
+            },
+            aio::Output {
+                dest: &dests[1],
+                bytes: public.as_bytes(),
+                mode: Mode::Default,
+            },
+        ],
+        &mut std::io::stdout().lock(),
+    )?;
     if !g.quiet {
         eprintln!(
             "aibom: wrote {} ({} private key{}) and {}",
@@ -485,17 +566,45 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
     })
 }
 
-/// Hash a model for signing, leaving out `out` when it lies inside the model.
+/// Resolve and check where a bundle goes, before the model is read: an existing bundle file is replaced
+/// only with `--force`, and never one of the command's inputs.
+fn bundle_destination(out: &Path, force: bool, inputs: &[&Path]) -> Result<Destination, Error> {
+    let dest = Destination::resolve(out)?;
+    if dest.replaces_a_file() && !force {
+        return Err(Error::Usage(format!(
+            "{}: already exists; pass --force to replace it",
+            out.display()
+        )));
+    }
+    aio::check_destinations(std::slice::from_ref(&dest), inputs)?;
+    Ok(dest)
+}
+
+/// Hash a model for signing, leaving out the bundle (and `also`, a BOM) when they lie inside the model.
 fn hash_for_signing(
     path: &Path,
     walk: &WalkArgs,
-    out: &Path,
+    dest: &Destination,
+    also: Option<&Path>,
     g: &GlobalArgs,
 ) -> Result<(HashedModel, ScanOptions), Error> {
-    let inside: Vec<String> = output::relative_inside(path, out).into_iter().collect();
+    let mut inside = outputs_inside(path, std::slice::from_ref(dest));
+    if let Some(rel) = also.and_then(|p| output::relative_inside(path, p)) {
+        inside.push(rel);
+    }
     let opts = walk.scan_options(path, inside)?;
     let model = hash_with_progress(path, &opts, g.quiet)?;
     Ok((model, opts))
+}
+
+/// Write a bundle to its destination (`-`: stdout).
+fn write_bundle(dest: &Destination, bundle: &Bundle) -> Result<(), Error> {
+    aio::write_output(
+        dest,
+        bundle.to_json().as_bytes(),
+        Mode::Default,
+        &mut std::io::stdout().lock(),
+    )
 }
 
 fn run_sign(args: &SignArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError> {
@@ -509,11 +618,15 @@ fn run_sign(args: &SignArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError> {
         .bundle
         .clone()
         .unwrap_or_else(|| beside(&args.path, ".sig"));
+    let mut inputs: Vec<&Path> = vec![&args.path, &args.key.key];
+    inputs.extend(args.certificate.as_deref());
+    inputs.extend(args.certificate_chain.iter().map(PathBuf::as_path));
+    let dest = bundle_destination(&out, args.force, &inputs)?;
     let started = Instant::now();
-    let (model, opts) = hash_for_signing(&args.path, &args.walk, &out, g)?;
+    let (model, opts) = hash_for_signing(&args.path, &args.walk, &dest, None, g)?;
     let name = scan::model_name(&args.path);
     let bundle = sign::sign_model(&name, &model, &opts.walk, &key, &material);
-    output::write_atomic(&out, bundle.to_json().as_bytes())?;
+    write_bundle(&dest, &bundle)?;
     if !g.quiet {
         eprintln!(
             "aibom: signed {name} ({} files, {}, {} method) in {:.2}s: {}; digest {}",
@@ -535,17 +648,31 @@ fn run_sign(args: &SignArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError> {
 fn run_attest(args: &AttestArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError> {
     let password = key_password();
     let key = PrivateKey::read(&args.key.key, password.as_ref().map(|p| p.as_slice()))?;
+    // A given BOM must say which model it describes; that is checked against the model once hashed.
     let given_bom = match &args.bom {
-        Some(p) => Some(attest::read_bom(p)?),
+        Some(p) => {
+            let bom = attest::read_bom(p)?;
+            let described = attest::bom_model(&bom).map_err(|e| e.context(p.display()))?;
+            Some((bom, described))
+        }
         None => None,
     };
     let out = args
         .bundle
         .clone()
         .unwrap_or_else(|| beside(&args.path, ".aibom.sigstore.json"));
-    let (model, opts) = hash_for_signing(&args.path, &args.walk, &out, g)?;
+    let mut inputs: Vec<&Path> = vec![&args.path, &args.key.key];
+    inputs.extend(args.bom.as_deref());
+    let dest = bundle_destination(&out, args.force, &inputs)?;
+    let (model, opts) = hash_for_signing(&args.path, &args.walk, &dest, args.bom.as_deref(), g)?;
+    let name = scan::model_name(&args.path);
     let bom = match given_bom {
-        Some(b) => b,
+        Some((b, described)) => {
+            let bom_path = args.bom.as_deref().unwrap_or(Path::new("BOM"));
+            attest::check_bom_describes(&described, &name, &model)
+                .map_err(|e| e.context(bom_path.display()))?;
+            b
+        }
         None => {
             let inv = scan::inventory(&model, &opts.walk);
             let analysis = analyze::analyze(&model, &inv);
@@ -556,9 +683,8 @@ fn run_attest(args: &AttestArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
             aibom::bom::build(&inv, &analysis.facts, &analysis.completeness, &bom_opts)
         }
     };
-    let name = scan::model_name(&args.path);
     let bundle = attest::attest_model(&name, &model, &bom, &key);
-    output::write_atomic(&out, bundle.to_json().as_bytes())?;
+    write_bundle(&dest, &bundle)?;
     if !g.quiet {
         eprintln!(
             "aibom: attested {name} ({} files; BOM {}): {}; digest {}",
@@ -582,25 +708,35 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
         || args.certificate_oidc_issuer_regexp.is_some()
         || (args.trusted_root.is_some() && args.key.is_none());
     if let Some(cache) = &args.hf_cache {
+        refuse_with_hf_cache(args)?;
         return run_verify_hf_cache(cache, args.output);
     }
+    let (Some(path), Some(bundle_path)) = (args.path.as_deref(), args.bundle.as_deref()) else {
+        return Err(Error::Usage("PATH and --bundle are required".to_string()).into());
+    };
     let methods = [
         args.key.is_some(),
         !args.certificate_chain.is_empty(),
         keyless,
     ];
-    if methods.iter().filter(|m| **m).count() != 1 {
+    let given = methods.iter().filter(|m| **m).count();
+    if given > 1 {
         return Err(Error::Usage(
             "give exactly one of --key PUB, --certificate-chain ROOT.pem, or --certificate-identity/--certificate-oidc-issuer (keyless)"
                 .to_string(),
         )
         .into());
     }
-    let (Some(path), Some(bundle_path)) = (args.path.as_deref(), args.bundle.as_deref()) else {
-        return Err(Error::Usage("PATH and --bundle are required".to_string()).into());
-    };
     let target = Target::parse(path).map_err(AttestError::Invalid)?;
     let bundle = Bundle::read(bundle_path)?;
+    if given == 0 {
+        return Err(Error::Usage(format!(
+            "{}: no verification method given; {}",
+            bundle_path.display(),
+            method_advice(&verify::needed_method(&bundle))
+        ))
+        .into());
+    }
     // Stage 1: the signature check, one path per method, each yielding a VerifiedSignature.
     let signature = if let Some(k) = &args.key {
         let key = PublicKey::read(k)?;
@@ -643,7 +779,7 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
         &bar,
     );
     bar.0.finish_and_clear();
-    let report = match checked {
+    let mut report = match checked {
         Ok(r) => r,
         Err(AttestError::Rejected(reason)) => {
             let mut r = VerifyReport::rejected(&target, &reason);
@@ -652,6 +788,13 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
         }
         Err(e) => return Err(e),
     };
+    if !report.verified {
+        if let Some(what) = signed_model(&report) {
+            report
+                .notes
+                .push(format!("{}: signs {what}", bundle_path.display()));
+        }
+    }
     print_verify_report(&report, args.output)?;
     if !g.quiet {
         for n in &report.notes {
@@ -670,6 +813,130 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `--hf-cache` checks a cache against the Hub's blob names and nothing else: any flag of a signature check
+/// given with it would be silently unchecked, so the combination is refused.
+fn refuse_with_hf_cache(args: &VerifyArgs) -> Result<(), Error> {
+    let w = &args.walk;
+    let given: Vec<&str> = [
+        (args.path.is_some(), "a model PATH"),
+        (args.bundle.is_some(), "--bundle"),
+        (args.key.is_some(), "--key"),
+        (!args.certificate_chain.is_empty(), "--certificate-chain"),
+        (
+            args.certificate_identity.is_some(),
+            "--certificate-identity",
+        ),
+        (
+            args.certificate_identity_regexp.is_some(),
+            "--certificate-identity-regexp",
+        ),
+        (
+            args.certificate_oidc_issuer.is_some(),
+            "--certificate-oidc-issuer",
+        ),
+        (
+            args.certificate_oidc_issuer_regexp.is_some(),
+            "--certificate-oidc-issuer-regexp",
+        ),
+        (args.trusted_root.is_some(), "--trusted-root"),
+        (args.ignore_unsigned_files, "--ignore-unsigned-files"),
+        (!w.ignore_paths.is_empty(), "--ignore-paths"),
+        (w.no_ignore_git_paths, "--no-ignore-git-paths"),
+        (w.allow_symlinks, "--allow-symlinks"),
+        (w.jobs != 0, "--jobs"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "--hf-cache checks the cached files against the names the Hub gave them and nothing else; it \
+         does not use {}. Check a signature with a separate `aibom verify PATH --bundle B --key PUB` \
+         (or --certificate-chain / keyless flags)",
+        given.join(", ")
+    )))
+}
+
+/// Which flags a bundle needs, from what its verification material says.
+fn method_advice(needed: &verify::NeededMethod) -> String {
+    match needed {
+        verify::NeededMethod::Key { hint } => format!(
+            "this bundle was signed with a key{}: give its public key with --key PUB.pem",
+            hint.as_deref()
+                .map(|h| format!(" (hint {h})"))
+                .unwrap_or_default()
+        ),
+        verify::NeededMethod::CertificateChain { issuer } => format!(
+            "this bundle was signed with a certificate issued by '{issuer}': give the root CA you trust \
+             with --certificate-chain ROOT.pem"
+        ),
+        verify::NeededMethod::Keyless { oidc_issuer } => format!(
+            "this bundle was signed keyless (a Sigstore Fulcio certificate{}): give the signer you expect \
+             with --certificate-identity (or --certificate-identity-regexp) and --certificate-oidc-issuer \
+             (or --certificate-oidc-issuer-regexp)",
+            oidc_issuer
+                .as_deref()
+                .map(|i| format!(" from OIDC issuer {i}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// The model a failed report's signature covers, in words (`model 'x' (root digest sha256:...)`).
+fn signed_model(r: &VerifyReport) -> Option<String> {
+    match (&r.model, &r.root_digest) {
+        (Some(m), Some(d)) => Some(format!("model '{m}' (root digest {d})")),
+        (Some(m), None) => Some(format!("model '{m}'")),
+        (None, Some(d)) => Some(format!("a model with root digest {d}")),
+        (None, None) => None,
+    }
+}
+
+/// `aibom completions SHELL`: the script clap_complete generates from the flag definitions.
+fn run_completions(args: &CompletionsArgs) -> Result<ExitCode, Error> {
+    let mut cmd = Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "aibom", &mut buf);
+    write_stdout(&buf)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aibom man [SUBCOMMAND]`: a roff page clap_mangen generates from the flag definitions.
+fn run_man(args: &ManArgs) -> Result<ExitCode, Error> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let page = match &args.subcommand {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+                return Err(Error::Usage(format!(
+                    "no subcommand '{name}' (one of: {})",
+                    names.join(", ")
+                )));
+            }
+        },
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page)
+        .source(format!("aibom {}", env!("CARGO_PKG_VERSION")))
+        .render(&mut buf)
+        .map_err(|e| Error::io("<stdout>", "rendering the man page", e))?;
+    // roff puts its apostrophe-string definitions (`.ie`/`.el .ds Aq`) first; a page conventionally
+    // opens with `.TH`, which tools that sniff man pages look for. The definitions work after it too.
+    let text = String::from_utf8_lossy(&buf);
+    let mut lines: Vec<&str> = text.lines().collect();
+    if let Some(i) = lines.iter().position(|l| l.starts_with(".TH ")) {
+        let th = lines.remove(i);
+        lines.insert(0, th);
+    }
+    write_stdout(format!("{}\n", lines.join("\n")).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Upper bound on files read whole for keyless verification (bundles, trusted roots).
@@ -793,6 +1060,8 @@ fn main() -> ExitCode {
         Command::Sign(a) => run_sign(a, &cli.global),
         Command::Attest(a) => run_attest(a, &cli.global),
         Command::Verify(a) => run_verify(a, &cli.global),
+        Command::Completions(a) => run_completions(a).map_err(AttestError::from),
+        Command::Man(a) => run_man(a).map_err(AttestError::from),
     };
     match result {
         Ok(code) => code,

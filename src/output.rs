@@ -1,13 +1,11 @@
-//! Output destinations: syft-style `-o FORMAT[=PATH]` specifications and atomic file writes (a temp file
-//! in the destination's directory, then a rename, so a reader never sees half a report and an interrupted
-//! run leaves the previous file intact).
+//! Output specifications: syft-style `-o FORMAT[=PATH]` (the formats `aibom scan` writes) and where an
+//! output lies relative to a model directory, so the walk can leave it out. Writing them — atomic for
+//! files, in place for devices and fifos, `-` for standard output — is [`crate::io`]'s.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use crate::bom::SpecVersion;
-use crate::error::{Error, Result};
 
 /// A report format `aibom scan` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +22,7 @@ impl ReportFormat {
     pub const NAMES: &'static str = "cyclonedx-json[@1.5|@1.6|@1.7], json, table";
 }
 
-/// One `-o FORMAT[=PATH]`: a format, written to `path` or to stdout when there is none.
+/// One `-o FORMAT[=PATH]`: a format, written to `path` or to stdout when there is none (or it is `-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputSpec {
     pub format: ReportFormat,
@@ -37,6 +35,8 @@ impl FromStr for OutputSpec {
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
         let (fmt, path) = match s.split_once('=') {
             Some((f, "")) => return Err(format!("'{f}=': missing path after '='")),
+            // `FORMAT=-` is standard output, as plain `FORMAT` is.
+            Some((f, "-")) => (f, None),
             Some((f, p)) => (f, Some(PathBuf::from(p))),
             None => (s, None),
         };
@@ -60,17 +60,6 @@ impl FromStr for OutputSpec {
     }
 }
 
-/// Check a set of outputs: at most one may go to stdout.
-pub fn validate_outputs(outputs: &[OutputSpec]) -> Result<()> {
-    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
-        return Err(Error::Usage(
-            "only one -o output can go to stdout; give the others a path (-o FORMAT=PATH)"
-                .to_string(),
-        ));
-    }
-    Ok(())
-}
-
 /// If `output` lies inside the model directory `root`, its model-relative POSIX name (so the walk can
 /// leave it out, as model_signing does with a signature written inside the model).
 pub fn relative_inside(root: &Path, output: &Path) -> Option<String> {
@@ -91,31 +80,6 @@ pub fn relative_inside(root: &Path, output: &Path) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-/// Write `bytes` to `path` atomically: temp file in the same directory, fsync, rename over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_mode(path, bytes, 0o644)
-}
-
-/// [`write_atomic`] with the given permission bits (0o600 for private keys).
-pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".aibom-")
-        .suffix(".tmp")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, "creating temporary output file", e))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(path, "writing output", e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io(path, "renaming output into place", e.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +97,7 @@ mod tests {
         assert_eq!(o.format, ReportFormat::Table);
         assert_eq!(o.path.as_deref(), Some(Path::new("out/t.txt")));
         assert!("json=".parse::<OutputSpec>().is_err());
+        assert_eq!("json=-".parse::<OutputSpec>().unwrap().path, None);
         assert!("yaml".parse::<OutputSpec>().is_err());
         assert_eq!(
             "cyclonedx-json@1.7=b.json"
@@ -146,11 +111,5 @@ mod tests {
             ReportFormat::CycloneDxJson(SpecVersion::V1_6)
         );
         assert!("cyclonedx-json@1.4".parse::<OutputSpec>().is_err());
-    }
-
-    #[test]
-    fn two_stdout_outputs_are_refused() {
-        let outs = vec!["json".parse().unwrap(), "table".parse().unwrap()];
-        assert!(validate_outputs(&outs).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! command, and checks stdout, stderr and the exit code a user (or CI) relies on.
 
 use std::fs;
-use std::os::unix::fs::{symlink, PermissionsExt};
+use std::os::unix::fs::{symlink, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -477,4 +477,292 @@ fn hugging_face_cache_snapshot_error_explains_the_links() {
     let o = digest_of(&snap, &["--allow-symlinks"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), expected_root(&[&fs::read(blob).unwrap()]));
+}
+
+// ---- `-o FORMAT=PATH`: what is at PATH decides how it is written (src/io.rs) ----
+
+fn is_char_device(p: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    fs::metadata(p).unwrap().file_type().is_char_device()
+}
+
+/// A one-file model directory in `d/m`.
+fn small_model(d: &Path) -> PathBuf {
+    let m = d.join("m");
+    write(&m, "w.bin", b"weights");
+    m
+}
+
+fn scan_to(d: &Path, outputs: &[String]) -> Output {
+    let mut c = aibom();
+    c.current_dir(d).args(["scan", "m", "-q"]);
+    for o in outputs {
+        c.args(["-o", o]);
+    }
+    run(&mut c)
+}
+
+#[test]
+fn output_to_dev_null_through_a_symlink_writes_through_and_keeps_the_device() {
+    let d = tmp();
+    small_model(d.path());
+    symlink("/dev/null", d.path().join("null")).unwrap();
+    let o = scan_to(d.path(), &["json=null".into()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(fs::symlink_metadata(d.path().join("null"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(is_char_device(Path::new("/dev/null")));
+}
+
+#[test]
+fn output_to_a_char_device_node_is_written_in_place_not_replaced() {
+    // A device node of our own (the null device's numbers) needs root; elsewhere the symlink test
+    // above covers the same path through the code.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: mknod of a character device needs root");
+        return;
+    }
+    let d = tmp();
+    small_model(d.path());
+    let node = d.path().join("nulldev");
+    let c = std::ffi::CString::new(node.as_os_str().as_encoded_bytes()).unwrap();
+    let r = unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 3)) };
+    if r != 0 {
+        eprintln!(
+            "skipped: mknod failed here ({})",
+            std::io::Error::last_os_error()
+        );
+        return;
+    }
+    let o = scan_to(d.path(), &["json=nulldev".into(), "table=nulldev2".into()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(is_char_device(&node), "the device node became a plain file");
+    assert!(d.path().join("nulldev2").is_file());
+}
+
+#[test]
+fn output_to_a_full_device_is_an_error_naming_the_path_and_writes_nothing_else() {
+    let d = tmp();
+    small_model(d.path());
+    symlink("/dev/full", d.path().join("full")).unwrap();
+    fs::write(d.path().join("inv.json"), b"previous").unwrap();
+    let o = scan_to(d.path(), &["json=inv.json".into(), "table=full".into()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("full") && err.contains("No space left"),
+        "{err}"
+    );
+    assert!(is_char_device(Path::new("/dev/full")));
+    assert_eq!(
+        fs::read(d.path().join("inv.json")).unwrap(),
+        b"previous",
+        "the other output must not be replaced when one fails"
+    );
+    let leftovers: Vec<_> = fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".aibom-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn output_to_a_fifo_is_written_through_to_its_reader() {
+    let d = tmp();
+    small_model(d.path());
+    let fifo = d.path().join("pipe");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let o = scan_to(d.path(), &["json=pipe".into()]);
+    // Should aibom have failed before opening the fifo, release the reader instead of hanging.
+    let _ = fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got = reader.join().unwrap();
+    let inv: aibom::inventory::Inventory = serde_json::from_str(&got).unwrap();
+    assert_eq!(inv.files.len(), 1);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+#[test]
+fn output_dash_is_stdout_not_a_file_named_dash() {
+    let d = tmp();
+    small_model(d.path());
+    let o = scan_to(d.path(), &["json=-".into(), "table=t.txt".into()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let inv: aibom::inventory::Inventory = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(inv.files.len(), 1);
+    assert!(!d.path().join("-").exists());
+    assert!(d.path().join("t.txt").is_file());
+    let o = scan_to(d.path(), &["json=-".into(), "table".into()]);
+    assert_eq!(o.status.code(), Some(2), "two outputs to stdout");
+}
+
+#[test]
+fn output_through_a_symlink_replaces_the_target_and_keeps_the_link() {
+    let d = tmp();
+    small_model(d.path());
+    fs::create_dir(d.path().join("store")).unwrap();
+    fs::write(d.path().join("store/inv.json"), b"old").unwrap();
+    symlink("store/inv.json", d.path().join("link.json")).unwrap();
+    // A dangling link: its target is created.
+    symlink("store/new.txt", d.path().join("dangling.txt")).unwrap();
+    let o = scan_to(
+        d.path(),
+        &["json=link.json".into(), "table=dangling.txt".into()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for (link, target) in [
+        ("link.json", "store/inv.json"),
+        ("dangling.txt", "store/new.txt"),
+    ] {
+        let meta = fs::symlink_metadata(d.path().join(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is no longer a link");
+        assert_eq!(
+            fs::read_link(d.path().join(link)).unwrap(),
+            Path::new(target)
+        );
+        assert!(d.path().join(target).is_file());
+    }
+    let inv: aibom::inventory::Inventory =
+        serde_json::from_slice(&fs::read(d.path().join("store/inv.json")).unwrap()).unwrap();
+    assert_eq!(inv.files.len(), 1);
+}
+
+#[test]
+fn replaced_output_file_keeps_its_permissions() {
+    let d = tmp();
+    small_model(d.path());
+    let out = d.path().join("inv.json");
+    fs::write(&out, b"old").unwrap();
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o640)).unwrap();
+    let o = scan_to(d.path(), &["json=inv.json".into()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_ne!(fs::read(&out).unwrap(), b"old");
+    assert_eq!(
+        fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+}
+
+#[test]
+fn missing_output_directory_is_reported_before_the_model_is_read() {
+    let d = tmp();
+    let m = small_model(d.path());
+    // Reading this model fails (a symlink without --allow-symlinks): the output must be named first.
+    symlink("w.bin", m.join("link.bin")).unwrap();
+    let o = scan_to(d.path(), &["json=missing/inv.json".into()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("missing/inv.json") && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(!err.contains("link.bin"), "the model was read first: {err}");
+}
+
+#[test]
+fn failing_second_output_leaves_the_first_unwritten() {
+    let d = tmp();
+    small_model(d.path());
+    let o = scan_to(
+        d.path(),
+        &["json=first.json".into(), "table=nowhere/t.txt".into()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nowhere"), "{}", stderr(&o));
+    assert!(!d.path().join("first.json").exists());
+}
+
+#[test]
+fn two_outputs_to_the_same_file_are_refused() {
+    let d = tmp();
+    small_model(d.path());
+    symlink("a.json", d.path().join("alias.json")).unwrap();
+    for second in ["./a.json", "alias.json"] {
+        let o = scan_to(d.path(), &["json=a.json".into(), format!("table={second}")]);
+        assert_eq!(o.status.code(), Some(2), "{second}");
+        assert!(stderr(&o).contains("same file"), "{}", stderr(&o));
+        assert!(!d.path().join("a.json").exists());
+    }
+}
+
+#[test]
+fn output_that_is_a_directory_is_refused() {
+    let d = tmp();
+    small_model(d.path());
+    fs::create_dir(d.path().join("out")).unwrap();
+    for spec in ["json=out", "json=out/", "json=m"] {
+        let o = scan_to(d.path(), &[spec.into()]);
+        assert_eq!(o.status.code(), Some(2), "{spec}");
+        assert!(stderr(&o).contains("directory"), "{spec}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn output_over_the_single_file_model_is_refused() {
+    let d = tmp();
+    let f = d.path().join("model.gguf");
+    fs::write(&f, b"GGUF\x03\x00\x00\x00 tiny").unwrap();
+    let o =
+        run(aibom()
+            .current_dir(d.path())
+            .args(["scan", "model.gguf", "-o", "json=model.gguf"]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("input"), "{}", stderr(&o));
+    assert_eq!(fs::read(&f).unwrap(), b"GGUF\x03\x00\x00\x00 tiny");
+}
+
+#[test]
+fn ignore_paths_flag_before_the_model_path_does_not_swallow_it() {
+    let d = tmp();
+    let m = d.path().join("m");
+    write(&m, "runs/x", b"x");
+    write(&m, "w", b"w");
+    let o = run(aibom()
+        .arg("digest")
+        .args(["--ignore-paths", "runs"])
+        .arg(&m));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), expected_root(&[b"w"]));
+}
+
+#[test]
+fn output_to_dev_stdout_is_stdout_itself() {
+    // Here stdout is a pipe: `/dev/stdout` names no path a rename could replace, and is stdout anyway.
+    let d = tmp();
+    small_model(d.path());
+    let o = scan_to(d.path(), &["json=/dev/stdout".into()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let inv: aibom::inventory::Inventory = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(inv.files.len(), 1);
+    let o = scan_to(d.path(), &["json=/dev/stdout".into(), "table".into()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("only one output can go to stdout"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn two_outputs_to_dev_null_are_fine() {
+    let d = tmp();
+    small_model(d.path());
+    let o = scan_to(
+        d.path(),
+        &["json=/dev/null".into(), "table=/dev/null".into()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(is_char_device(Path::new("/dev/null")));
 }

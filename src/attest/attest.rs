@@ -74,6 +74,67 @@ pub fn read_bom(path: &Path) -> AttestResult<Value> {
     Ok(v)
 }
 
+/// The property on the BOM's model component (`metadata.component`) that records its OMS root digest.
+pub const ROOT_DIGEST_PROPERTY: &str = "aibom:oms-root-digest";
+
+/// The model a BOM describes: its component name and the OMS root digest the BOM records for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BomModel {
+    pub name: Option<String>,
+    pub root_digest: hash::Sha256Digest,
+}
+
+/// Which model `bom` describes: `metadata.component`'s name and its [`ROOT_DIGEST_PROPERTY`]. A BOM
+/// without that property cannot be bound to a model's digest and is refused.
+pub fn bom_model(bom: &Value) -> AttestResult<BomModel> {
+    let component = bom.pointer("/metadata/component");
+    let name = component
+        .and_then(|c| c.get("name"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let recorded = component
+        .and_then(|c| c.get("properties"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(ROOT_DIGEST_PROPERTY))
+        .and_then(|p| p.get("value"))
+        .and_then(Value::as_str);
+    let Some(recorded) = recorded else {
+        return Err(invalid(format!(
+            "the BOM does not record which model it describes (no {ROOT_DIGEST_PROPERTY} property on \
+             metadata.component{}), so it cannot be bound to a model's digest; generate it with aibom scan",
+            name.as_deref()
+                .map(|n| format!(" '{}'", super::bundle::truncate(n)))
+                .unwrap_or_default()
+        )));
+    };
+    let hex = recorded.strip_prefix("sha256:").unwrap_or(recorded);
+    let root_digest = oms::parse_sha256_hex(ROOT_DIGEST_PROPERTY, hex).map_err(invalid)?;
+    Ok(BomModel { name, root_digest })
+}
+
+/// Refuse to attest a BOM that describes another model than the one hashed.
+pub fn check_bom_describes(
+    bom: &BomModel,
+    model_name: &str,
+    model: &HashedModel,
+) -> AttestResult<()> {
+    if bom.root_digest == model.root_digest {
+        return Ok(());
+    }
+    Err(invalid(format!(
+        "the BOM describes model '{}' with root digest {}, not {model_name} (root digest {}): \
+         attesting it would bind another model's BOM to this model",
+        bom.name
+            .as_deref()
+            .map(super::bundle::truncate)
+            .unwrap_or_else(|| "?".into()),
+        hash::prefixed_hex(&bom.root_digest),
+        hash::prefixed_hex(&model.root_digest)
+    )))
+}
+
 /// Read an AIBOM model attestation back as a manifest: the first subject is the model, the others its
 /// files, and the model's digest must be the OMS root of the files. `None` when the statement does not
 /// have that shape (a plain in-toto attestation over one or more artifacts).

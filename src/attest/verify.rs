@@ -33,6 +33,59 @@ const MAX_ROOTS_FILE: u64 = 4 * 1024 * 1024;
 /// Signatures an envelope may carry before we stop trying them.
 const MAX_SIGNATURES: usize = 16;
 
+/// The verification method a bundle calls for, read from its verification material (unverified: it only
+/// says which check to run, never that one would pass).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NeededMethod {
+    /// Signed with a key given out of band; `hint` identifies it when the bundle has one.
+    Key { hint: Option<String> },
+    /// Signed with a certificate from a private CA: check the chain against a trusted root.
+    CertificateChain { issuer: String },
+    /// Signed keyless: a Fulcio certificate naming the signer's OIDC issuer.
+    Keyless { oidc_issuer: Option<String> },
+}
+
+/// Fulcio's OIDC issuer extensions: v2 (a DER UTF8String) and the legacy raw one.
+const FULCIO_ISSUER_V2: &str = "1.3.6.1.4.1.57264.1.8";
+const FULCIO_ISSUER_V1: &str = "1.3.6.1.4.1.57264.1.1";
+
+/// Which verification method `bundle` needs: a public-key hint calls for the key method; a certificate
+/// carrying Fulcio's issuer extension for keyless; any other certificate for the certificate method.
+pub fn needed_method(bundle: &Bundle) -> NeededMethod {
+    let leaf = match &bundle.material {
+        Material::PublicKey { hint, .. } => return NeededMethod::Key { hint: hint.clone() },
+        Material::CertificateChain(c) => c.first(),
+        Material::Certificate(c) => Some(c),
+    };
+    let Some(cert) = leaf.and_then(|d| x509::parse_der(d).ok()) else {
+        return NeededMethod::CertificateChain {
+            issuer: "?".to_string(),
+        };
+    };
+    let mut fulcio = None;
+    for ext in cert.tbs_certificate.extensions.iter().flatten() {
+        let oid = ext.extn_id.to_string();
+        let raw = ext.extn_value.as_bytes();
+        if oid == FULCIO_ISSUER_V2 {
+            use der::Decode;
+            let v = der::asn1::Utf8StringRef::from_der(raw)
+                .map(|s| s.as_str().to_string())
+                .ok();
+            fulcio = Some(v);
+        } else if oid == FULCIO_ISSUER_V1 && fulcio.is_none() {
+            fulcio = Some(std::str::from_utf8(raw).ok().map(str::to_string));
+        }
+    }
+    match fulcio {
+        Some(oidc_issuer) => NeededMethod::Keyless {
+            oidc_issuer: oidc_issuer.map(|s| super::bundle::truncate(&s)),
+        },
+        None => NeededMethod::CertificateChain {
+            issuer: x509::issuer(&cert),
+        },
+    }
+}
+
 /// Check the bundle's signature with the verifier's public key; transparency-log entries, when the bundle
 /// has any, against the embedded Sigstore public-good trusted root. See [`check_key_with_root`].
 pub fn check_key(bundle: &Bundle, key: &PublicKey) -> AttestResult<VerifiedSignature> {
