@@ -1,9 +1,11 @@
 //! Zip containers (PyTorch checkpoints, Keras `.keras`, NumPy `.npz`, any zip): a strict reader of our
 //! own over the central directory — it sees every entry, including the ones that a name-keyed reader
-//! hides behind a duplicate — cross-checked by the `zip` crate's parser; anomaly checks (traversal names,
-//! duplicates, overlapping or over-expanding members, member count); and the members that matter read
-//! through bounded decompression: pickles (found by content, whatever their name), TorchScript code,
-//! object arrays, Keras configurations. Tensor storages are never read past a few bytes.
+//! hides behind a duplicate, and honours a zip64 end record whenever its locator is present (as
+//! `torch.save` always writes one), checked against the classic record — cross-checked by the `zip`
+//! crate's parser; anomaly checks (traversal names, duplicates, overlapping or over-expanding members,
+//! member count); and the members that matter read through bounded decompression: pickles (found by
+//! content, whatever their name), TorchScript code, object arrays, Keras configurations. Tensor storages
+//! are never read past a few bytes.
 
 use std::collections::HashSet;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -80,27 +82,41 @@ pub fn read_directory<R: Read + Seek>(
     let mut cd_size = u32_at(e, 12) as u64;
     let mut cd_start = u32_at(e, 16) as u64;
     let mut cd_end_expected = eocd_pos;
-    if count == 0xffff || cd_size == 0xffff_ffff || cd_start == 0xffff_ffff {
-        // Zip64: the locator sits just before the end record.
-        if eocd_pos < 20 {
-            return Err("zip64 locator missing".into());
-        }
+    let saturated = count == 0xffff || cd_size == 0xffff_ffff || cd_start == 0xffff_ffff;
+    // A zip64 locator sits just before the end record. Writers such as PyTorch's (`torch.save` since
+    // 1.6) always write one, even when the classic fields hold the real values; then the directory ends
+    // where the zip64 end record starts, not at the classic end record. A classic directory that already
+    // ends at the end record leaves no room for a locator, so a lookalike there is directory bytes.
+    let locator = if eocd_pos >= 20 {
         let loc = read_at(r, eocd_pos - 20, 20).map_err(|e| e.to_string())?;
-        if loc[..4] != *b"PK\x06\x07" {
-            return Err("zip64 locator missing".into());
+        (loc[..4] == *b"PK\x06\x07"
+            && (saturated || cd_start.checked_add(cd_size) != Some(eocd_pos)))
+        .then_some(loc)
+    } else {
+        None
+    };
+    match locator {
+        Some(loc) => {
+            let z = zip64_end(r, &loc, eocd_pos - 20)?;
+            // Classic fields that are not saturated must agree with the zip64 ones.
+            for (what, classic, sat, wide) in [
+                ("entry count", count, 0xffff, z.count),
+                ("directory size", cd_size, 0xffff_ffff, z.cd_size),
+                ("directory offset", cd_start, 0xffff_ffff, z.cd_start),
+            ] {
+                if classic != sat && classic != wide {
+                    return Err(format!(
+                        "the end record's {what} ({classic}) disagrees with the zip64 end record's ({wide})"
+                    ));
+                }
+            }
+            count = z.count;
+            cd_size = z.cd_size;
+            cd_start = z.cd_start;
+            cd_end_expected = z.at;
         }
-        let z = u64_at(&loc, 8);
-        if z.checked_add(56).is_none_or(|end| end > eocd_pos - 20) {
-            return Err("zip64 end record out of bounds".into());
-        }
-        let z64 = read_at(r, z, 56).map_err(|e| e.to_string())?;
-        if z64[..4] != *b"PK\x06\x06" {
-            return Err("zip64 end record missing".into());
-        }
-        count = u64_at(&z64, 32);
-        cd_size = u64_at(&z64, 40);
-        cd_start = u64_at(&z64, 48);
-        cd_end_expected = z;
+        None if saturated => return Err("zip64 locator missing".into()),
+        None => {}
     }
     if cd_start.checked_add(cd_size) != Some(cd_end_expected) {
         return Err(format!(
@@ -179,6 +195,50 @@ pub fn read_directory<R: Read + Seek>(
         entries,
         cd_start,
         capped,
+    })
+}
+
+/// The zip64 end-of-central-directory record a locator (read at `loc_pos`) points to, validated: single
+/// disk, the record inside the file before the locator and ending exactly where the locator starts,
+/// consistent entry counts.
+struct Zip64End {
+    at: u64,
+    count: u64,
+    cd_size: u64,
+    cd_start: u64,
+}
+
+fn zip64_end<R: Read + Seek>(r: &mut R, loc: &[u8], loc_pos: u64) -> Result<Zip64End, String> {
+    if u32_at(loc, 4) != 0 || u32_at(loc, 16) > 1 {
+        return Err("multi-disk archive (zip64 locator)".into());
+    }
+    let at = u64_at(loc, 8);
+    if at.checked_add(56).is_none_or(|end| end > loc_pos) {
+        return Err("zip64 end record out of bounds".into());
+    }
+    let z64 = read_at(r, at, 56).map_err(|e| e.to_string())?;
+    if z64[..4] != *b"PK\x06\x06" {
+        return Err("zip64 end record missing where the locator points".into());
+    }
+    // The record's size field counts the bytes after itself (44 for the fixed part, more with an
+    // extensible data sector); the locator must follow the record directly.
+    if u64_at(&z64, 4).checked_add(12) != Some(loc_pos - at) {
+        return Err("zip64 end record does not end where its locator starts".into());
+    }
+    if u32_at(&z64, 16) != 0 || u32_at(&z64, 20) != 0 {
+        return Err("multi-disk archive (zip64 end record)".into());
+    }
+    let (on_disk, count) = (u64_at(&z64, 24), u64_at(&z64, 32));
+    if on_disk != count {
+        return Err(format!(
+            "zip64 end record counts {on_disk} entries on this disk but {count} in all"
+        ));
+    }
+    Ok(Zip64End {
+        at,
+        count,
+        cd_size: u64_at(&z64, 40),
+        cd_start: u64_at(&z64, 48),
     })
 }
 
@@ -282,7 +342,9 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
     sink: &mut Sink,
     caps: &Caps,
 ) {
-    // The `zip` crate's parser as a second opinion: an archive it rejects is not clean.
+    // The `zip` crate's parser as a second opinion: an archive it rejects is not clean. (It reads
+    // the zip64 end record only when the classic one is saturated, and otherwise takes the classic
+    // values, which PyTorch's writer keeps exact; so it accepts `torch.save` archives as they are.)
     let crate_view = {
         let _ = r.seek(SeekFrom::Start(0));
         zip::ZipArchive::new(&mut *r).map(|a| a.len())
@@ -588,6 +650,113 @@ fn member<R: Read + Seek>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One stored member "a" holding "x" with a central-directory comment `comment`; then, when `zip64`,
+    /// a zip64 end record and locator; then the classic end record with `classic` (count, size, offset),
+    /// each None meaning the real value.
+    fn tiny_zip(zip64: bool, classic: [Option<u64>; 3], comment: &[u8]) -> Vec<u8> {
+        let mut z = b"PK\x03\x04".to_vec();
+        z.extend_from_slice(&[0; 10]);
+        z.extend_from_slice(&[0; 4]); // crc (not checked here)
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(&1u16.to_le_bytes());
+        z.extend_from_slice(&0u16.to_le_bytes());
+        z.extend_from_slice(b"ax");
+        let cd = z.len() as u64;
+        z.extend_from_slice(b"PK\x01\x02");
+        z.extend_from_slice(&[0; 12]);
+        z.extend_from_slice(&[0; 4]);
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(&1u16.to_le_bytes());
+        z.extend_from_slice(&0u16.to_le_bytes());
+        z.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+        z.extend_from_slice(&[0; 8]);
+        z.extend_from_slice(&0u32.to_le_bytes());
+        z.push(b'a');
+        z.extend_from_slice(comment);
+        let cd_size = z.len() as u64 - cd;
+        if zip64 {
+            let at = z.len() as u64;
+            z.extend_from_slice(b"PK\x06\x06");
+            z.extend_from_slice(&44u64.to_le_bytes());
+            z.extend_from_slice(&[0; 12]);
+            z.extend_from_slice(&1u64.to_le_bytes());
+            z.extend_from_slice(&1u64.to_le_bytes());
+            z.extend_from_slice(&cd_size.to_le_bytes());
+            z.extend_from_slice(&cd.to_le_bytes());
+            z.extend_from_slice(b"PK\x06\x07");
+            z.extend_from_slice(&0u32.to_le_bytes());
+            z.extend_from_slice(&at.to_le_bytes());
+            z.extend_from_slice(&1u32.to_le_bytes());
+        }
+        let [n, size, off] = classic;
+        z.extend_from_slice(b"PK\x05\x06");
+        z.extend_from_slice(&[0; 4]);
+        z.extend_from_slice(&(n.unwrap_or(1) as u16).to_le_bytes());
+        z.extend_from_slice(&(n.unwrap_or(1) as u16).to_le_bytes());
+        z.extend_from_slice(&(size.unwrap_or(cd_size) as u32).to_le_bytes());
+        z.extend_from_slice(&(off.unwrap_or(cd) as u32).to_le_bytes());
+        z.extend_from_slice(&0u16.to_le_bytes());
+        z
+    }
+
+    fn dir_of(z: &[u8]) -> Result<Directory, String> {
+        read_directory(&mut io::Cursor::new(z), z.len() as u64, 100)
+    }
+
+    #[test]
+    fn zip64_end_record_is_used_whenever_present() {
+        // As PyTorch writes it: zip64 records and exact classic values.
+        let d = dir_of(&tiny_zip(true, [None; 3], b"")).unwrap();
+        assert_eq!(d.entries.len(), 1);
+        assert_eq!(d.entries[0].name, "a");
+        assert_eq!(d.cd_start, 32);
+        // Saturated classic values defer to the zip64 record.
+        let sat = [Some(0xffff), Some(0xffff_ffff), Some(0xffff_ffff)];
+        assert_eq!(dir_of(&tiny_zip(true, sat, b"")).unwrap().entries.len(), 1);
+        // Without zip64 records, as before.
+        assert_eq!(
+            dir_of(&tiny_zip(false, [None; 3], b""))
+                .unwrap()
+                .entries
+                .len(),
+            1
+        );
+        // Saturated values with no locator: an error.
+        assert!(dir_of(&tiny_zip(false, sat, b"")).is_err());
+    }
+
+    #[test]
+    fn zip64_end_record_must_agree_with_the_classic_one() {
+        assert!(dir_of(&tiny_zip(true, [Some(2), None, None], b""))
+            .unwrap_err()
+            .contains("entry count"));
+        assert!(dir_of(&tiny_zip(true, [None, Some(48), None], b""))
+            .unwrap_err()
+            .contains("directory size"));
+        assert!(dir_of(&tiny_zip(true, [None, None, Some(0)], b""))
+            .unwrap_err()
+            .contains("directory offset"));
+        // The record must end where its locator starts.
+        let mut z = tiny_zip(true, [None; 3], b"");
+        let at = z.len() - 22 - 20 - 56;
+        z[at + 4] = 52;
+        assert!(dir_of(&z).is_err());
+    }
+
+    #[test]
+    fn locator_lookalike_inside_a_classic_directory_is_ignored() {
+        // The entry's comment ends with locator-shaped bytes right before the end record; the classic
+        // directory ends at the end record, so there is no room for a real locator.
+        let mut fake = b"PK\x06\x07".to_vec();
+        fake.extend_from_slice(&[0; 4]);
+        fake.extend_from_slice(&1u64.to_le_bytes());
+        fake.extend_from_slice(&1u32.to_le_bytes());
+        let d = dir_of(&tiny_zip(false, [None; 3], &fake)).unwrap();
+        assert_eq!(d.entries.len(), 1);
+    }
 
     #[test]
     fn names() {
