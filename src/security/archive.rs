@@ -4,16 +4,18 @@
 //! `torch.save` always writes one), checked against the classic record — cross-checked by the `zip`
 //! crate's parser; anomaly checks (traversal names, duplicates, overlapping or over-expanding members,
 //! member count); and the members that matter read through bounded decompression: pickles (found by
-//! content, whatever their name), TorchScript code, object arrays, Keras configurations. Tensor storages
-//! are never read past a few bytes.
+//! content, whatever their name), TorchScript code, object arrays, Keras configurations, and nested
+//! containers (zips, tars, compressed streams, handed to `container`). Tensor storages are never read
+//! past a few bytes.
 
 use std::collections::HashSet;
 use std::io::{self, Read, Seek, SeekFrom};
 
+use super::container::{self, Ctx, Kind, Window};
 use super::finding::Sink;
 use super::numpy;
 use super::pickle::{self, Limits};
-use super::spool::{spool, Caps, SpoolError};
+use super::spool::{Caps, SpoolError};
 use super::{keras, stream};
 use crate::formats::Format;
 
@@ -47,7 +49,7 @@ fn u64_at(b: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]))
 }
 
-fn read_at<R: Read + Seek>(r: &mut R, at: u64, n: usize) -> io::Result<Vec<u8>> {
+fn read_at<R: Read + Seek + ?Sized>(r: &mut R, at: u64, n: usize) -> io::Result<Vec<u8>> {
     r.seek(SeekFrom::Start(at))?;
     let mut v = vec![0u8; n];
     r.read_exact(&mut v)?;
@@ -56,7 +58,7 @@ fn read_at<R: Read + Seek>(r: &mut R, at: u64, n: usize) -> io::Result<Vec<u8>> 
 
 /// Read the central directory strictly: the end record (zip64 too), then every entry, each checked to
 /// lie inside the file. `max_entries` bounds what is read.
-pub fn read_directory<R: Read + Seek>(
+pub fn read_directory<R: Read + Seek + ?Sized>(
     r: &mut R,
     len: u64,
     max_entries: usize,
@@ -131,7 +133,7 @@ pub fn read_directory<R: Read + Seek>(
     let want = count.min(max_entries as u64);
     r.seek(SeekFrom::Start(cd_start))
         .map_err(|e| e.to_string())?;
-    let mut cd = io::BufReader::new(r.by_ref().take(cd_size));
+    let mut cd = io::BufReader::new((&mut *r).take(cd_size));
     let mut entries = Vec::with_capacity(want.min(1 << 16) as usize);
     for i in 0..want {
         let mut h = [0u8; 46];
@@ -208,7 +210,11 @@ struct Zip64End {
     cd_start: u64,
 }
 
-fn zip64_end<R: Read + Seek>(r: &mut R, loc: &[u8], loc_pos: u64) -> Result<Zip64End, String> {
+fn zip64_end<R: Read + Seek + ?Sized>(
+    r: &mut R,
+    loc: &[u8],
+    loc_pos: u64,
+) -> Result<Zip64End, String> {
     if u32_at(loc, 4) != 0 || u32_at(loc, 16) > 1 {
         return Err("multi-disk archive (zip64 locator)".into());
     }
@@ -243,7 +249,11 @@ fn zip64_end<R: Read + Seek>(r: &mut R, loc: &[u8], loc_pos: u64) -> Result<Zip6
 }
 
 /// Offset of an entry's data, after checking its local header agrees with the central directory.
-pub fn data_start<R: Read + Seek>(r: &mut R, e: &Entry, cd_start: u64) -> Result<u64, String> {
+pub fn data_start<R: Read + Seek + ?Sized>(
+    r: &mut R,
+    e: &Entry,
+    cd_start: u64,
+) -> Result<u64, String> {
     let h = read_at(r, e.local_offset, 30)
         .map_err(|_| format!("'{}': local header unreadable", e.name))?;
     if h[..4] != *b"PK\x03\x04" {
@@ -275,7 +285,7 @@ pub fn data_start<R: Read + Seek>(r: &mut R, e: &Entry, cd_start: u64) -> Result
 }
 
 /// A reader of an entry's decompressed content (stored or deflate).
-fn open_entry<'a, R: Read + Seek>(
+fn open_entry<'a, R: Read + Seek + ?Sized>(
     r: &'a mut R,
     e: &Entry,
     start: u64,
@@ -342,6 +352,18 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
     sink: &mut Sink,
     caps: &Caps,
 ) {
+    analyze_zip_in(r, len, format, sink, &Ctx::for_file(caps));
+}
+
+/// Analyse a zip archive of `len` bytes from `r`, the file itself or a container nested in it.
+pub(crate) fn analyze_zip_in<R: Read + Seek + ?Sized>(
+    r: &mut R,
+    len: u64,
+    format: Format,
+    sink: &mut Sink,
+    ctx: &Ctx<'_>,
+) {
+    let caps = ctx.caps;
     // The `zip` crate's parser as a second opinion: an archive it rejects is not clean. (It reads
     // the zip64 end record only when the classic one is saturated, and otherwise takes the classic
     // values, which PyTorch's writer keeps exact; so it accepts `torch.save` archives as they are.)
@@ -349,7 +371,13 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
         let _ = r.seek(SeekFrom::Start(0));
         zip::ZipArchive::new(&mut *r).map(|a| a.len())
     };
-    let dir = match read_directory(r, len, caps.max_members) {
+    // A nested archive draws on the file's member budget.
+    let max_entries = if ctx.is_nested() {
+        (caps.max_members as u64).min(ctx.members_left()) as usize
+    } else {
+        caps.max_members
+    };
+    let dir = match read_directory(r, len, max_entries) {
         Ok(d) => d,
         Err(e) => {
             sink.add(
@@ -383,14 +411,16 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
             format!("the zip crate's strict parser rejects the archive: {ce}"),
         );
     }
+    if ctx.is_nested() {
+        ctx.spend_members(dir.entries.len() as u64);
+    }
     if dir.capped {
         sink.add(
             "zip-limit-exceeded",
             None,
-            format!("over {} members", caps.max_members),
+            format!("over {max_entries} members"),
             format!(
-                "the archive has more than {} members; only the first were analysed",
-                caps.max_members
+                "the archive has more than {max_entries} members; only the first were analysed"
             ),
         );
     }
@@ -449,7 +479,6 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
     let keras_like = format == Format::Keras
         || (names.contains("config.json")
             && (names.contains("metadata.json") || names.contains("model.weights.h5")));
-    let mut budget = caps.total;
     let mut code_members = Vec::new();
     for e in &dir.entries {
         sink.set_member(Some(e.name.clone()));
@@ -489,7 +518,7 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
                 continue;
             }
         };
-        member(r, e, start, keras_like, sink, caps, &mut budget);
+        member(r, e, start, keras_like, sink, ctx);
     }
     sink.set_member(None);
     if !code_members.is_empty() {
@@ -504,15 +533,15 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
 }
 
 /// Analyse one member whose data starts at `start`.
-fn member<R: Read + Seek>(
+fn member<R: Read + Seek + ?Sized>(
     r: &mut R,
     e: &Entry,
     start: u64,
     keras_like: bool,
     sink: &mut Sink,
-    caps: &Caps,
-    budget: &mut u64,
+    ctx: &Ctx<'_>,
 ) {
+    let caps = ctx.caps;
     // The head, through the decoder.
     // Tensor storages are only sniffed (16 bytes); anything else gets a longer look.
     let storage = is_storage(&e.name);
@@ -564,7 +593,47 @@ fn member<R: Read + Seek>(
             || pickle::looks_like_pickle(&head, complete)
     };
     let config = keras_like && e.name == "config.json";
-    if !(npy || pickle_like || config) {
+    // Containers inside the archive (a zip, a tar, a compressed stream) are opened like files;
+    // archives that cannot be opened are reported. Storage members are tensor bytes, never opened.
+    let kind = if storage {
+        Kind::Other
+    } else {
+        container::kind_of(&head, complete, None)
+    };
+    if let Kind::Unopenable(what) = kind {
+        container::report_unopenable(sink, what);
+        return;
+    }
+    let nested = kind.is_container();
+    if !(npy || pickle_like || config || nested) {
+        return;
+    }
+    if nested && e.method == 0 {
+        // Stored: a window on the archive, nothing copied (but charged, as overlapping members could
+        // open the same bytes many times).
+        if !ctx.charge(e.compressed) {
+            sink.add(
+                "zip-bomb",
+                Some(start),
+                format!("{} bytes", e.compressed),
+                format!(
+                    "the nested archive is past the file's analysis budget of {} bytes; not analysed",
+                    caps.total
+                ),
+            );
+            return;
+        }
+        match Window::new(&mut *r, start, e.compressed) {
+            Ok(w) => {
+                container::analyze_content(&mut io::BufReader::new(w), e.compressed, sink, ctx)
+            }
+            Err(err) => sink.add(
+                "unscannable",
+                Some(start),
+                err.to_string(),
+                format!("member cannot be read: {err}"),
+            ),
+        }
         return;
     }
     let mut sp = {
@@ -572,13 +641,7 @@ fn member<R: Read + Seek>(
             Ok(rd) => rd,
             Err(_) => return,
         };
-        match spool(
-            rd,
-            caps.per_stream,
-            (e.method != 0).then_some(e.compressed),
-            caps,
-            budget,
-        ) {
+        match ctx.spool(rd, caps.per_stream, (e.method != 0).then_some(e.compressed)) {
             Ok(s) => s,
             Err(SpoolError::Io(err)) => {
                 sink.add(
@@ -600,6 +663,19 @@ fn member<R: Read + Seek>(
             }
         }
     };
+    if nested {
+        let n = sp.len();
+        match sp.reader() {
+            Ok(mut rd) => container::analyze_content(&mut *rd, n, sink, ctx),
+            Err(err) => sink.add(
+                "unscannable",
+                Some(start),
+                err.to_string(),
+                format!("the member's temporary copy is unreadable: {err}"),
+            ),
+        }
+        return;
+    }
     if config {
         match sp
             .bytes(64 << 20)
