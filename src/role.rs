@@ -263,6 +263,8 @@ mod tests {
     fn content_beats_name() {
         assert_eq!(classify("config.json", Format::Pickle), Role::Weights);
         assert_eq!(classify("notes.txt", Format::Safetensors), Role::Weights);
+        assert_eq!(classify("model.tar", Format::PytorchTar), Role::Weights);
+        assert_eq!(classify("images.tar", Format::Tar), Role::Other);
     }
 
     #[test]

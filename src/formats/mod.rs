@@ -45,6 +45,15 @@ pub enum Format {
     Npz,
     /// Any other zip archive.
     Zip,
+    /// PyTorch's legacy tar checkpoint (a tar whose first member is `storages`, `tensors`, `pickle` or
+    /// `sys_info`, or a tar with a torch-style extension); `torch.load` still reads these.
+    PytorchTar,
+    /// Any other tar archive (ustar, GNU or pax; a header with a valid checksum).
+    Tar,
+    /// 7z archive (magic `7z\xBC\xAF\x27\x1C`).
+    SevenZip,
+    /// RAR archive (magic `Rar!\x1A\x07`).
+    Rar,
     /// Python pickle, protocol 2 or later (`0x80` + protocol byte); includes legacy torch saves.
     Pickle,
     /// HDF5 (Keras .h5 and others).
@@ -74,6 +83,7 @@ impl Format {
                 | Format::Gguf
                 | Format::Ggml
                 | Format::PytorchZip
+                | Format::PytorchTar
                 | Format::Keras
                 | Format::Npz
                 | Format::Pickle
@@ -94,6 +104,10 @@ impl Format {
             Format::Keras => "keras",
             Format::Npz => "npz",
             Format::Zip => "zip",
+            Format::PytorchTar => "pytorch-tar",
+            Format::Tar => "tar",
+            Format::SevenZip => "seven-zip",
+            Format::Rar => "rar",
             Format::Pickle => "pickle",
             Format::Hdf5 => "hdf5",
             Format::Onnx => "onnx",
@@ -167,6 +181,22 @@ pub fn sniff(head: &[u8], size: u64, name: &str) -> Format {
             "pt" | "pth" | "bin" | "ckpt" | "tar" | "pkl" | "mar" => Format::PytorchZip,
             _ => Format::Zip,
         };
+    }
+    // A tar header needs its whole first block (512 bytes) to be checked.
+    if crate::security::tar::is_header(head) {
+        let torch_name = crate::security::tar::first_name(head)
+            .is_some_and(|n| crate::security::tar::LEGACY_TORCH_MEMBERS.contains(&n.as_str()));
+        return if torch_name || matches!(ext.as_str(), "pt" | "pth" | "bin" | "ckpt") {
+            Format::PytorchTar
+        } else {
+            Format::Tar
+        };
+    }
+    if head.starts_with(b"7z\xbc\xaf\x27\x1c") {
+        return Format::SevenZip;
+    }
+    if head.starts_with(b"Rar!\x1a\x07") {
+        return Format::Rar;
     }
     if head.len() >= 2 && head[0] == 0x80 && (2..=5).contains(&head[1]) {
         return Format::Pickle;
@@ -795,6 +825,56 @@ mod tests {
         assert_eq!(sniff(b"PK\x03\x04rest", 8, "m.keras"), Format::Keras);
         assert_eq!(sniff(b"PK\x03\x04rest", 8, "x.npz"), Format::Npz);
         assert_eq!(sniff(b"PK\x03\x04rest", 8, "bundle.zip"), Format::Zip);
+    }
+
+    #[test]
+    fn tars_by_checksummed_header_and_other_archives_by_magic() {
+        let tar_head = |name: &str| {
+            let mut b = vec![0u8; 512];
+            b[..name.len()].copy_from_slice(name.as_bytes());
+            b[124..136].copy_from_slice(b"00000000012\0");
+            b[156] = b'0';
+            b[257..263].copy_from_slice(b"ustar\0");
+            let sum: u32 = b
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| {
+                    if (148..156).contains(&i) {
+                        32
+                    } else {
+                        u32::from(x)
+                    }
+                })
+                .sum();
+            b[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+            b
+        };
+        assert_eq!(
+            sniff(&tar_head("storages"), 2048, "model.tar"),
+            Format::PytorchTar
+        );
+        assert_eq!(
+            sniff(&tar_head("weights"), 2048, "model.pth"),
+            Format::PytorchTar
+        );
+        assert_eq!(
+            sniff(&tar_head("images/0.png"), 2048, "data.tar"),
+            Format::Tar
+        );
+        // The checksum decides: one flipped byte and it is not a tar.
+        let mut bad = tar_head("images/0.png");
+        bad[3] ^= 0x20;
+        assert_ne!(sniff(&bad, 2048, "data.tar"), Format::Tar);
+        // 64 bytes are not enough to tell.
+        assert_ne!(
+            sniff(&tar_head("storages")[..64], 2048, "x.tar"),
+            Format::PytorchTar
+        );
+        assert_eq!(
+            sniff(b"7z\xbc\xaf\x27\x1c\x00\x04", 100, "m.7z"),
+            Format::SevenZip
+        );
+        assert_eq!(sniff(b"Rar!\x1a\x07\x01\x00", 100, "m.rar"), Format::Rar);
     }
 
     #[test]

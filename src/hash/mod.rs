@@ -30,8 +30,9 @@ pub const BUF_SIZE: usize = 256 * 1024;
 /// Files at least this large are hashed in pairs; below it the pairing bookkeeping is not worth it.
 const PAIR_MIN: u64 = 4 * BUF_SIZE as u64;
 
-/// Bytes of each file's beginning kept for content sniffing (magic numbers, header lengths).
-pub const HEAD_LEN: usize = 64;
+/// Bytes of each file's beginning kept for content sniffing (magic numbers, header lengths; a tar
+/// header's checksum covers its whole first 512-byte block).
+pub const HEAD_LEN: usize = 512;
 
 /// A raw SHA-256 digest.
 pub type Sha256Digest = [u8; 32];

@@ -1,17 +1,21 @@
 //! Zip containers (PyTorch checkpoints, Keras `.keras`, NumPy `.npz`, any zip): a strict reader of our
 //! own over the central directory — it sees every entry, including the ones that a name-keyed reader
-//! hides behind a duplicate — cross-checked by the `zip` crate's parser; anomaly checks (traversal names,
-//! duplicates, overlapping or over-expanding members, member count); and the members that matter read
-//! through bounded decompression: pickles (found by content, whatever their name), TorchScript code,
-//! object arrays, Keras configurations. Tensor storages are never read past a few bytes.
+//! hides behind a duplicate, and honours a zip64 end record whenever its locator is present (as
+//! `torch.save` always writes one), checked against the classic record — cross-checked by the `zip`
+//! crate's parser; anomaly checks (traversal names, duplicates, overlapping or over-expanding members,
+//! member count); and the members that matter read through bounded decompression: pickles (found by
+//! content, whatever their name), TorchScript code, object arrays, Keras configurations, and nested
+//! containers (zips, tars, compressed streams, handed to `container`). Tensor storages are never read
+//! past a few bytes.
 
 use std::collections::HashSet;
 use std::io::{self, Read, Seek, SeekFrom};
 
+use super::container::{self, Ctx, Kind, Window};
 use super::finding::Sink;
 use super::numpy;
 use super::pickle::{self, Limits};
-use super::spool::{spool, Caps, SpoolError};
+use super::spool::{Caps, SpoolError};
 use super::{keras, stream};
 use crate::formats::Format;
 
@@ -45,7 +49,7 @@ fn u64_at(b: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]))
 }
 
-fn read_at<R: Read + Seek>(r: &mut R, at: u64, n: usize) -> io::Result<Vec<u8>> {
+fn read_at<R: Read + Seek + ?Sized>(r: &mut R, at: u64, n: usize) -> io::Result<Vec<u8>> {
     r.seek(SeekFrom::Start(at))?;
     let mut v = vec![0u8; n];
     r.read_exact(&mut v)?;
@@ -54,7 +58,7 @@ fn read_at<R: Read + Seek>(r: &mut R, at: u64, n: usize) -> io::Result<Vec<u8>> 
 
 /// Read the central directory strictly: the end record (zip64 too), then every entry, each checked to
 /// lie inside the file. `max_entries` bounds what is read.
-pub fn read_directory<R: Read + Seek>(
+pub fn read_directory<R: Read + Seek + ?Sized>(
     r: &mut R,
     len: u64,
     max_entries: usize,
@@ -80,27 +84,41 @@ pub fn read_directory<R: Read + Seek>(
     let mut cd_size = u32_at(e, 12) as u64;
     let mut cd_start = u32_at(e, 16) as u64;
     let mut cd_end_expected = eocd_pos;
-    if count == 0xffff || cd_size == 0xffff_ffff || cd_start == 0xffff_ffff {
-        // Zip64: the locator sits just before the end record.
-        if eocd_pos < 20 {
-            return Err("zip64 locator missing".into());
-        }
+    let saturated = count == 0xffff || cd_size == 0xffff_ffff || cd_start == 0xffff_ffff;
+    // A zip64 locator sits just before the end record. Writers such as PyTorch's (`torch.save` since
+    // 1.6) always write one, even when the classic fields hold the real values; then the directory ends
+    // where the zip64 end record starts, not at the classic end record. A classic directory that already
+    // ends at the end record leaves no room for a locator, so a lookalike there is directory bytes.
+    let locator = if eocd_pos >= 20 {
         let loc = read_at(r, eocd_pos - 20, 20).map_err(|e| e.to_string())?;
-        if loc[..4] != *b"PK\x06\x07" {
-            return Err("zip64 locator missing".into());
+        (loc[..4] == *b"PK\x06\x07"
+            && (saturated || cd_start.checked_add(cd_size) != Some(eocd_pos)))
+        .then_some(loc)
+    } else {
+        None
+    };
+    match locator {
+        Some(loc) => {
+            let z = zip64_end(r, &loc, eocd_pos - 20)?;
+            // Classic fields that are not saturated must agree with the zip64 ones.
+            for (what, classic, sat, wide) in [
+                ("entry count", count, 0xffff, z.count),
+                ("directory size", cd_size, 0xffff_ffff, z.cd_size),
+                ("directory offset", cd_start, 0xffff_ffff, z.cd_start),
+            ] {
+                if classic != sat && classic != wide {
+                    return Err(format!(
+                        "the end record's {what} ({classic}) disagrees with the zip64 end record's ({wide})"
+                    ));
+                }
+            }
+            count = z.count;
+            cd_size = z.cd_size;
+            cd_start = z.cd_start;
+            cd_end_expected = z.at;
         }
-        let z = u64_at(&loc, 8);
-        if z.checked_add(56).is_none_or(|end| end > eocd_pos - 20) {
-            return Err("zip64 end record out of bounds".into());
-        }
-        let z64 = read_at(r, z, 56).map_err(|e| e.to_string())?;
-        if z64[..4] != *b"PK\x06\x06" {
-            return Err("zip64 end record missing".into());
-        }
-        count = u64_at(&z64, 32);
-        cd_size = u64_at(&z64, 40);
-        cd_start = u64_at(&z64, 48);
-        cd_end_expected = z;
+        None if saturated => return Err("zip64 locator missing".into()),
+        None => {}
     }
     if cd_start.checked_add(cd_size) != Some(cd_end_expected) {
         return Err(format!(
@@ -115,7 +133,7 @@ pub fn read_directory<R: Read + Seek>(
     let want = count.min(max_entries as u64);
     r.seek(SeekFrom::Start(cd_start))
         .map_err(|e| e.to_string())?;
-    let mut cd = io::BufReader::new(r.by_ref().take(cd_size));
+    let mut cd = io::BufReader::new((&mut *r).take(cd_size));
     let mut entries = Vec::with_capacity(want.min(1 << 16) as usize);
     for i in 0..want {
         let mut h = [0u8; 46];
@@ -182,8 +200,60 @@ pub fn read_directory<R: Read + Seek>(
     })
 }
 
+/// The zip64 end-of-central-directory record a locator (read at `loc_pos`) points to, validated: single
+/// disk, the record inside the file before the locator and ending exactly where the locator starts,
+/// consistent entry counts.
+struct Zip64End {
+    at: u64,
+    count: u64,
+    cd_size: u64,
+    cd_start: u64,
+}
+
+fn zip64_end<R: Read + Seek + ?Sized>(
+    r: &mut R,
+    loc: &[u8],
+    loc_pos: u64,
+) -> Result<Zip64End, String> {
+    if u32_at(loc, 4) != 0 || u32_at(loc, 16) > 1 {
+        return Err("multi-disk archive (zip64 locator)".into());
+    }
+    let at = u64_at(loc, 8);
+    if at.checked_add(56).is_none_or(|end| end > loc_pos) {
+        return Err("zip64 end record out of bounds".into());
+    }
+    let z64 = read_at(r, at, 56).map_err(|e| e.to_string())?;
+    if z64[..4] != *b"PK\x06\x06" {
+        return Err("zip64 end record missing where the locator points".into());
+    }
+    // The record's size field counts the bytes after itself (44 for the fixed part, more with an
+    // extensible data sector); the locator must follow the record directly.
+    if u64_at(&z64, 4).checked_add(12) != Some(loc_pos - at) {
+        return Err("zip64 end record does not end where its locator starts".into());
+    }
+    if u32_at(&z64, 16) != 0 || u32_at(&z64, 20) != 0 {
+        return Err("multi-disk archive (zip64 end record)".into());
+    }
+    let (on_disk, count) = (u64_at(&z64, 24), u64_at(&z64, 32));
+    if on_disk != count {
+        return Err(format!(
+            "zip64 end record counts {on_disk} entries on this disk but {count} in all"
+        ));
+    }
+    Ok(Zip64End {
+        at,
+        count,
+        cd_size: u64_at(&z64, 40),
+        cd_start: u64_at(&z64, 48),
+    })
+}
+
 /// Offset of an entry's data, after checking its local header agrees with the central directory.
-pub fn data_start<R: Read + Seek>(r: &mut R, e: &Entry, cd_start: u64) -> Result<u64, String> {
+pub fn data_start<R: Read + Seek + ?Sized>(
+    r: &mut R,
+    e: &Entry,
+    cd_start: u64,
+) -> Result<u64, String> {
     let h = read_at(r, e.local_offset, 30)
         .map_err(|_| format!("'{}': local header unreadable", e.name))?;
     if h[..4] != *b"PK\x03\x04" {
@@ -215,7 +285,7 @@ pub fn data_start<R: Read + Seek>(r: &mut R, e: &Entry, cd_start: u64) -> Result
 }
 
 /// A reader of an entry's decompressed content (stored or deflate).
-fn open_entry<'a, R: Read + Seek>(
+fn open_entry<'a, R: Read + Seek + ?Sized>(
     r: &'a mut R,
     e: &Entry,
     start: u64,
@@ -282,12 +352,32 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
     sink: &mut Sink,
     caps: &Caps,
 ) {
-    // The `zip` crate's parser as a second opinion: an archive it rejects is not clean.
+    analyze_zip_in(r, len, format, sink, &Ctx::for_file(caps));
+}
+
+/// Analyse a zip archive of `len` bytes from `r`, the file itself or a container nested in it.
+pub(crate) fn analyze_zip_in<R: Read + Seek + ?Sized>(
+    r: &mut R,
+    len: u64,
+    format: Format,
+    sink: &mut Sink,
+    ctx: &Ctx<'_>,
+) {
+    let caps = ctx.caps;
+    // The `zip` crate's parser as a second opinion: an archive it rejects is not clean. (It reads
+    // the zip64 end record only when the classic one is saturated, and otherwise takes the classic
+    // values, which PyTorch's writer keeps exact; so it accepts `torch.save` archives as they are.)
     let crate_view = {
         let _ = r.seek(SeekFrom::Start(0));
         zip::ZipArchive::new(&mut *r).map(|a| a.len())
     };
-    let dir = match read_directory(r, len, caps.max_members) {
+    // A nested archive draws on the file's member budget.
+    let max_entries = if ctx.is_nested() {
+        (caps.max_members as u64).min(ctx.members_left()) as usize
+    } else {
+        caps.max_members
+    };
+    let dir = match read_directory(r, len, max_entries) {
         Ok(d) => d,
         Err(e) => {
             sink.add(
@@ -321,14 +411,16 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
             format!("the zip crate's strict parser rejects the archive: {ce}"),
         );
     }
+    if ctx.is_nested() {
+        ctx.spend_members(dir.entries.len() as u64);
+    }
     if dir.capped {
         sink.add(
             "zip-limit-exceeded",
             None,
-            format!("over {} members", caps.max_members),
+            format!("over {max_entries} members"),
             format!(
-                "the archive has more than {} members; only the first were analysed",
-                caps.max_members
+                "the archive has more than {max_entries} members; only the first were analysed"
             ),
         );
     }
@@ -387,7 +479,6 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
     let keras_like = format == Format::Keras
         || (names.contains("config.json")
             && (names.contains("metadata.json") || names.contains("model.weights.h5")));
-    let mut budget = caps.total;
     let mut code_members = Vec::new();
     for e in &dir.entries {
         sink.set_member(Some(e.name.clone()));
@@ -427,7 +518,7 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
                 continue;
             }
         };
-        member(r, e, start, keras_like, sink, caps, &mut budget);
+        member(r, e, start, keras_like, sink, ctx);
     }
     sink.set_member(None);
     if !code_members.is_empty() {
@@ -442,15 +533,15 @@ pub(crate) fn analyze_zip<R: Read + Seek>(
 }
 
 /// Analyse one member whose data starts at `start`.
-fn member<R: Read + Seek>(
+fn member<R: Read + Seek + ?Sized>(
     r: &mut R,
     e: &Entry,
     start: u64,
     keras_like: bool,
     sink: &mut Sink,
-    caps: &Caps,
-    budget: &mut u64,
+    ctx: &Ctx<'_>,
 ) {
+    let caps = ctx.caps;
     // The head, through the decoder.
     // Tensor storages are only sniffed (16 bytes); anything else gets a longer look.
     let storage = is_storage(&e.name);
@@ -502,7 +593,47 @@ fn member<R: Read + Seek>(
             || pickle::looks_like_pickle(&head, complete)
     };
     let config = keras_like && e.name == "config.json";
-    if !(npy || pickle_like || config) {
+    // Containers inside the archive (a zip, a tar, a compressed stream) are opened like files;
+    // archives that cannot be opened are reported. Storage members are tensor bytes, never opened.
+    let kind = if storage {
+        Kind::Other
+    } else {
+        container::kind_of(&head, complete, None)
+    };
+    if let Kind::Unopenable(what) = kind {
+        container::report_unopenable(sink, what);
+        return;
+    }
+    let nested = kind.is_container();
+    if !(npy || pickle_like || config || nested) {
+        return;
+    }
+    if nested && e.method == 0 {
+        // Stored: a window on the archive, nothing copied (but charged, as overlapping members could
+        // open the same bytes many times).
+        if !ctx.charge(e.compressed) {
+            sink.add(
+                "zip-bomb",
+                Some(start),
+                format!("{} bytes", e.compressed),
+                format!(
+                    "the nested archive is past the file's analysis budget of {} bytes; not analysed",
+                    caps.total
+                ),
+            );
+            return;
+        }
+        match Window::new(&mut *r, start, e.compressed) {
+            Ok(w) => {
+                container::analyze_content(&mut io::BufReader::new(w), e.compressed, sink, ctx)
+            }
+            Err(err) => sink.add(
+                "unscannable",
+                Some(start),
+                err.to_string(),
+                format!("member cannot be read: {err}"),
+            ),
+        }
         return;
     }
     let mut sp = {
@@ -510,13 +641,7 @@ fn member<R: Read + Seek>(
             Ok(rd) => rd,
             Err(_) => return,
         };
-        match spool(
-            rd,
-            caps.per_stream,
-            (e.method != 0).then_some(e.compressed),
-            caps,
-            budget,
-        ) {
+        match ctx.spool(rd, caps.per_stream, (e.method != 0).then_some(e.compressed)) {
             Ok(s) => s,
             Err(SpoolError::Io(err)) => {
                 sink.add(
@@ -538,6 +663,19 @@ fn member<R: Read + Seek>(
             }
         }
     };
+    if nested {
+        let n = sp.len();
+        match sp.reader() {
+            Ok(mut rd) => container::analyze_content(&mut *rd, n, sink, ctx),
+            Err(err) => sink.add(
+                "unscannable",
+                Some(start),
+                err.to_string(),
+                format!("the member's temporary copy is unreadable: {err}"),
+            ),
+        }
+        return;
+    }
     if config {
         match sp
             .bytes(64 << 20)
@@ -588,6 +726,113 @@ fn member<R: Read + Seek>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One stored member "a" holding "x" with a central-directory comment `comment`; then, when `zip64`,
+    /// a zip64 end record and locator; then the classic end record with `classic` (count, size, offset),
+    /// each None meaning the real value.
+    fn tiny_zip(zip64: bool, classic: [Option<u64>; 3], comment: &[u8]) -> Vec<u8> {
+        let mut z = b"PK\x03\x04".to_vec();
+        z.extend_from_slice(&[0; 10]);
+        z.extend_from_slice(&[0; 4]); // crc (not checked here)
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(&1u16.to_le_bytes());
+        z.extend_from_slice(&0u16.to_le_bytes());
+        z.extend_from_slice(b"ax");
+        let cd = z.len() as u64;
+        z.extend_from_slice(b"PK\x01\x02");
+        z.extend_from_slice(&[0; 12]);
+        z.extend_from_slice(&[0; 4]);
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(&1u16.to_le_bytes());
+        z.extend_from_slice(&0u16.to_le_bytes());
+        z.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+        z.extend_from_slice(&[0; 8]);
+        z.extend_from_slice(&0u32.to_le_bytes());
+        z.push(b'a');
+        z.extend_from_slice(comment);
+        let cd_size = z.len() as u64 - cd;
+        if zip64 {
+            let at = z.len() as u64;
+            z.extend_from_slice(b"PK\x06\x06");
+            z.extend_from_slice(&44u64.to_le_bytes());
+            z.extend_from_slice(&[0; 12]);
+            z.extend_from_slice(&1u64.to_le_bytes());
+            z.extend_from_slice(&1u64.to_le_bytes());
+            z.extend_from_slice(&cd_size.to_le_bytes());
+            z.extend_from_slice(&cd.to_le_bytes());
+            z.extend_from_slice(b"PK\x06\x07");
+            z.extend_from_slice(&0u32.to_le_bytes());
+            z.extend_from_slice(&at.to_le_bytes());
+            z.extend_from_slice(&1u32.to_le_bytes());
+        }
+        let [n, size, off] = classic;
+        z.extend_from_slice(b"PK\x05\x06");
+        z.extend_from_slice(&[0; 4]);
+        z.extend_from_slice(&(n.unwrap_or(1) as u16).to_le_bytes());
+        z.extend_from_slice(&(n.unwrap_or(1) as u16).to_le_bytes());
+        z.extend_from_slice(&(size.unwrap_or(cd_size) as u32).to_le_bytes());
+        z.extend_from_slice(&(off.unwrap_or(cd) as u32).to_le_bytes());
+        z.extend_from_slice(&0u16.to_le_bytes());
+        z
+    }
+
+    fn dir_of(z: &[u8]) -> Result<Directory, String> {
+        read_directory(&mut io::Cursor::new(z), z.len() as u64, 100)
+    }
+
+    #[test]
+    fn zip64_end_record_is_used_whenever_present() {
+        // As PyTorch writes it: zip64 records and exact classic values.
+        let d = dir_of(&tiny_zip(true, [None; 3], b"")).unwrap();
+        assert_eq!(d.entries.len(), 1);
+        assert_eq!(d.entries[0].name, "a");
+        assert_eq!(d.cd_start, 32);
+        // Saturated classic values defer to the zip64 record.
+        let sat = [Some(0xffff), Some(0xffff_ffff), Some(0xffff_ffff)];
+        assert_eq!(dir_of(&tiny_zip(true, sat, b"")).unwrap().entries.len(), 1);
+        // Without zip64 records, as before.
+        assert_eq!(
+            dir_of(&tiny_zip(false, [None; 3], b""))
+                .unwrap()
+                .entries
+                .len(),
+            1
+        );
+        // Saturated values with no locator: an error.
+        assert!(dir_of(&tiny_zip(false, sat, b"")).is_err());
+    }
+
+    #[test]
+    fn zip64_end_record_must_agree_with_the_classic_one() {
+        assert!(dir_of(&tiny_zip(true, [Some(2), None, None], b""))
+            .unwrap_err()
+            .contains("entry count"));
+        assert!(dir_of(&tiny_zip(true, [None, Some(48), None], b""))
+            .unwrap_err()
+            .contains("directory size"));
+        assert!(dir_of(&tiny_zip(true, [None, None, Some(0)], b""))
+            .unwrap_err()
+            .contains("directory offset"));
+        // The record must end where its locator starts.
+        let mut z = tiny_zip(true, [None; 3], b"");
+        let at = z.len() - 22 - 20 - 56;
+        z[at + 4] = 52;
+        assert!(dir_of(&z).is_err());
+    }
+
+    #[test]
+    fn locator_lookalike_inside_a_classic_directory_is_ignored() {
+        // The entry's comment ends with locator-shaped bytes right before the end record; the classic
+        // directory ends at the end record, so there is no room for a real locator.
+        let mut fake = b"PK\x06\x07".to_vec();
+        fake.extend_from_slice(&[0; 4]);
+        fake.extend_from_slice(&1u64.to_le_bytes());
+        fake.extend_from_slice(&1u32.to_le_bytes());
+        let d = dir_of(&tiny_zip(false, [None; 3], &fake)).unwrap();
+        assert_eq!(d.entries.len(), 1);
+    }
 
     #[test]
     fn names() {

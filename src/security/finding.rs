@@ -42,6 +42,9 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("zip-duplicate-name", Severity::High, "Two zip members share a name; readers disagree on which one they use, so a scanner and a loader can see different content."),
     ("zip-bomb", Severity::High, "A zip member decompresses past the size or ratio caps (or members overlap), a decompression bomb."),
     ("zip-limit-exceeded", Severity::High, "A zip archive has more members than the analysis cap; the rest were not checked."),
+    ("archive-invalid", Severity::High, "A tar archive fails strict parsing (header checksum, sizes past the end, malformed extended headers, truncation); readers stop or disagree there, so it cannot be called clean."),
+    ("archive-path-traversal", Severity::High, "A tar member name, or a link member's target, is absolute or climbs out with `..`, so extracting it can write outside the destination."),
+    ("archive-limit-exceeded", Severity::High, "An archive goes past an analysis cap (containers nested too deep, too many members, a member over the per-member size cap); what lies beyond was not checked."),
     ("compressed-bomb", Severity::High, "A compressed stream (gzip, zlib, bzip2, xz, lzma) decompresses past the size or ratio caps."),
     ("numpy-object-array", Severity::Medium, "A NumPy array has an object dtype, so its data is a pickle that runs code when loaded with allow_pickle=True."),
     ("keras-lambda", Severity::High, "A Keras model carries a Lambda / TFOpLambda layer or Python code, which runs when the model is loaded."),
@@ -90,6 +93,36 @@ impl Sink {
     /// Findings from now on are about `member` (None: the file itself).
     pub(crate) fn set_member(&mut self, member: Option<String>) {
         self.member = member;
+    }
+
+    /// The member findings are about now.
+    pub(crate) fn member(&self) -> Option<&str> {
+        self.member.as_deref()
+    }
+
+    /// A sink for the inside of a nested container: same file, no member yet.
+    pub(crate) fn child(&self) -> Sink {
+        Sink {
+            path: self.path.clone(),
+            sha256: self.sha256.clone(),
+            member: None,
+            out: Vec::new(),
+        }
+    }
+
+    /// Take the findings of a nested container's `child` sink, naming their members inside the current
+    /// member: `outer > inner` (the current member alone when the finding was about the container itself).
+    pub(crate) fn absorb(&mut self, child: Sink) {
+        for mut f in child.out {
+            if self.out.len() >= MAX_FINDINGS {
+                return;
+            }
+            f.member = match (&self.member, f.member.take()) {
+                (Some(outer), Some(inner)) => Some(format!("{outer} > {inner}")),
+                (outer, inner) => inner.or_else(|| outer.clone()),
+            };
+            self.out.push(f);
+        }
     }
 
     /// Add a finding at the code's default severity.
@@ -163,6 +196,7 @@ mod tests {
                     "pickle-",
                     "torchscript-",
                     "zip-",
+                    "archive-",
                     "compressed-",
                     "numpy-",
                     "keras-",

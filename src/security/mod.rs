@@ -1,18 +1,22 @@
 //! Model-file security: find code execution hidden in model files without executing anything.
 //!
 //! [`analyze_file`] decides by content, whatever the file is called: pickles of every protocol (raw,
-//! legacy PyTorch, compressed joblib-style), zip containers (PyTorch, Keras, npz) member by member,
-//! NumPy object arrays, Keras configurations in `.keras` and `.h5`, TensorFlow SavedModel ops and chat
-//! templates. [`analyze_chat_template`] checks a template's text. Both return [`SecurityFinding`]s with
-//! stable codes ([`CODES`], documented in docs/security-findings.md) and never fail: a file that could
-//! not be analysed yields an `unscannable` finding, never silence. Everything is bounded (see
+//! legacy PyTorch, compressed joblib-style), zip containers (PyTorch, Keras, npz) and tar archives
+//! (plain or compressed, PyTorch's legacy tar checkpoints included) member by member, containers nested
+//! in containers, NumPy object arrays, Keras configurations in `.keras` and `.h5`, TensorFlow SavedModel
+//! ops and chat templates; archives it cannot open (7z, RAR, zstd, lz4) are reported, never passed.
+//! [`analyze_chat_template`] checks a template's text. Both return [`SecurityFinding`]s with stable codes
+//! ([`CODES`], documented in docs/security-findings.md) and never fail: a file that could not be
+//! analysed yields an `unscannable` finding, never silence. Everything is bounded (see
 //! [`spool::Caps`] and [`pickle::Limits`]); tensor data is not read.
 //!
 //! One concept per file: `pickle` (opcode walker), `imports` (verdicts), `stream` (walk → findings,
-//! legacy torch), `spool` (bounded decompression), `archive` (zip containers), `numpy`, `keras`,
-//! `tensorflow`, `template` (chat templates), `finding` (the finding type and the code table).
+//! legacy torch), `spool` (bounded decompression), `archive` (zip containers), `tar` (tar archives),
+//! `container` (content-based dispatch of members and nesting), `numpy`, `keras`, `tensorflow`,
+//! `template` (chat templates), `finding` (the finding type and the code table).
 
 pub mod archive;
+pub mod container;
 pub mod finding;
 pub mod imports;
 pub mod keras;
@@ -20,6 +24,7 @@ pub mod numpy;
 pub mod pickle;
 pub mod spool;
 pub mod stream;
+pub mod tar;
 pub mod template;
 pub mod tensorflow;
 
@@ -79,6 +84,10 @@ pub fn analyze_file_with(
                 | Format::Npy
                 | Format::Hdf5
                 | Format::Gguf
+                | Format::Tar
+                | Format::PytorchTar
+                | Format::SevenZip
+                | Format::Rar
                 | Format::Text
                 | Format::Binary
         )
@@ -113,6 +122,9 @@ pub fn analyze_file_with(
     let mut r = BufReader::with_capacity(64 * 1024, file);
     let res = if base == "saved_model.pb" {
         tensorflow::analyze_saved_model(&mut r, &mut sink)
+    } else if let Some(res) = container::analyze_file(&mut r, size, format, &mut sink, caps) {
+        // Tars (whatever they are named) and archives that cannot be opened.
+        res
     } else {
         match format {
             Format::Pickle => pickle_file(&mut r, &mut sink),
@@ -301,6 +313,11 @@ fn compressed<R: Read + Seek>(
         }
     };
     let complete = head.len() < PROBE;
+    if container::is_container_head(&head) {
+        // A compressed tar (or zip, 7z, ...): opened as a container.
+        container::analyze_compressed_file(r, size, codec, sink, caps);
+        return Ok(());
+    }
     if !pickle::looks_like_pickle(&head, complete) && !PICKLE_EXTENSIONS.contains(&ext) {
         sink.set_member(None);
         return Ok(());

@@ -1,7 +1,8 @@
 //! Bounded decompression: a compressed stream (a zip member, a joblib-compressed pickle) is read through
 //! its decoder into memory, spilling to an anonymous temporary file past a threshold, and stopped as
 //! soon as it passes a size cap or an expansion-ratio cap. The result can be walked as a pickle without
-//! ever holding more than the threshold in memory. Also: recognising compressed streams by magic.
+//! ever holding more than the threshold in memory, or read again as a seekable blob (a nested archive).
+//! Also: recognising compressed streams by magic.
 
 use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom, Write};
 
@@ -83,6 +84,17 @@ impl Spooled {
                 }
             },
         }
+    }
+
+    /// A buffered, seekable reader over the bytes, from their start.
+    pub(crate) fn reader(&mut self) -> io::Result<Box<dyn super::container::Blob + '_>> {
+        Ok(match self {
+            Spooled::Mem(v) => Box::new(Cursor::new(v.as_slice())),
+            Spooled::File(f, _) => {
+                f.seek(SeekFrom::Start(0))?;
+                Box::new(BufReader::new(f))
+            }
+        })
     }
 
     /// All bytes, when they fit in `cap`.
