@@ -807,8 +807,20 @@ fn read_weights(b: &mut Builder, f: &FileRecord) {
             }
         }
         FormatFacts::Onnx(o) => {
-            *b.params_by_format.entry("onnx").or_default() += o.parameters;
+            let n = b.params_by_format.entry("onnx").or_default();
+            *n = n.saturating_add(o.parameters);
+            let dt = b.dtypes_by_format.entry("onnx").or_default();
+            for (k, v) in &o.dtypes {
+                let n = dt.entry(k.clone()).or_default();
+                *n = n.saturating_add(*v);
+            }
             b.file_prop(path, "aibom:parameters", o.parameters.to_string());
+            b.file_prop(path, "aibom:tensors", o.initializers.to_string());
+            b.file_prop(
+                path,
+                "aibom:onnx-constant-values",
+                o.constant_values.to_string(),
+            );
             if let Some(p) = &o.producer_name {
                 b.file_prop(path, "aibom:onnx-producer", p.clone());
             }

@@ -202,8 +202,43 @@ fn gguf_single_file_model_facts() {
 
 #[test]
 fn onnx_parameters_and_external_data_traversal() {
-    let (_, a) = run(&fixture("formats/tiny.onnx"));
+    let (inv, a) = run(&fixture("formats/tiny.onnx"));
     assert_eq!(a.facts.parameters, Some(20));
+    // The BOM: per file the initializer and parameter counts and the values held by Constant nodes
+    // (none here); for the model the parameters and their element types (W [4, 4] and B [4], FLOAT).
+    let v = bom_of("tiny-onnx", &inv, &a);
+    let file: Vec<_> = props_of(&v, "file:tiny.onnx")
+        .into_iter()
+        .filter(|(k, _)| {
+            [
+                "aibom:parameters",
+                "aibom:tensors",
+                "aibom:onnx-constant-values",
+            ]
+            .contains(&k.as_str())
+        })
+        .collect();
+    let want = [
+        ("aibom:parameters", "20"),
+        ("aibom:tensors", "2"),
+        ("aibom:onnx-constant-values", "0"),
+    ];
+    assert_eq!(
+        file,
+        want.map(|(k, v)| (k.to_string(), v.to_string())),
+        "{file:?}"
+    );
+    let model: Vec<_> = model_props(&v)
+        .into_iter()
+        .filter(|(k, _)| k == "aibom:dtype" || k == "aibom:parameters")
+        .collect();
+    assert_eq!(
+        model,
+        [
+            ("aibom:parameters".to_string(), "20".to_string()),
+            ("aibom:dtype".to_string(), "F32=20".to_string())
+        ]
+    );
     let (inv, a) = run(&fixture("formats/external-data.onnx"));
     assert!(
         codes(&a).contains(&"onnx-external-data-outside"),
@@ -211,6 +246,65 @@ fn onnx_parameters_and_external_data_traversal() {
         codes(&a)
     );
     bom_of("external-data-onnx", &inv, &a);
+}
+
+/// Protobuf wire format: a varint, a length-delimited field, a varint field.
+fn pb_uint(mut n: u64, out: &mut Vec<u8>) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn pb_len(field: u64, body: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    pb_uint(field << 3 | 2, &mut v);
+    pb_uint(body.len() as u64, &mut v);
+    v.extend_from_slice(body);
+    v
+}
+
+fn pb_varint(field: u64, value: u64) -> Vec<u8> {
+    let mut v = Vec::new();
+    pb_uint(field << 3, &mut v);
+    pb_uint(value, &mut v);
+    v
+}
+
+#[test]
+fn onnx_weights_held_by_constant_nodes_are_reported_apart_from_parameters() {
+    // ir_version 8, opset 17, a graph whose only node is a Constant holding a FLOAT [3, 4] tensor.
+    let t = [
+        pb_varint(1, 3),
+        pb_varint(1, 4),
+        pb_varint(2, 1),
+        pb_len(9, &[0u8; 48]),
+    ]
+    .concat();
+    let attr = [pb_len(1, b"value"), pb_len(5, &t), pb_varint(20, 4)].concat();
+    let node = [pb_len(2, b"w"), pb_len(4, b"Constant"), pb_len(5, &attr)].concat();
+    let model = [
+        pb_varint(1, 8),
+        pb_len(7, &pb_len(1, &node)),
+        pb_len(8, &pb_varint(2, 17)),
+    ]
+    .concat();
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("model.onnx"), model).unwrap();
+    let (inv, a) = run(d.path());
+    assert!(
+        !codes(&a).iter().any(|c| c.starts_with("onnx-")),
+        "{:?}",
+        codes(&a)
+    );
+    assert_eq!(a.facts.parameters, Some(0));
+    assert!(a.facts.dtypes.is_empty());
+    let v = bom_of("onnx-constants", &inv, &a);
+    let p = props_of(&v, "file:model.onnx");
+    assert!(has_prop(&p, "aibom:parameters", "0"), "{p:?}");
+    assert!(has_prop(&p, "aibom:tensors", "0"), "{p:?}");
+    assert!(has_prop(&p, "aibom:onnx-constant-values", "12"), "{p:?}");
 }
 
 #[test]

@@ -334,9 +334,9 @@ pub const DEFECT_CODES: &[(&str, &str)] = &[
     ("onnx-no-ir-version", "The ModelProto has no ir_version."),
     ("onnx-no-graph", "The ModelProto has no graph."),
     ("onnx-no-opset", "The ModelProto imports no opset."),
-    ("onnx-bad-dims", "An initializer has a negative dimension or its element count overflows 64 bits."),
-    ("onnx-external-data-no-location", "An initializer stored externally names no location."),
-    ("onnx-external-data-outside", "An external data location is absolute or contains `..`, so it can read files outside the model (CVE-2024-27318)."),
+    ("onnx-bad-dims", "A tensor (initializer, or a node attribute such as a Constant's value) has a negative dimension, or an element count or total overflows 64 bits."),
+    ("onnx-external-data-no-location", "A tensor (initializer or node attribute) stored externally names no location."),
+    ("onnx-external-data-outside", "An external data location (of an initializer or a node attribute tensor) is absolute or contains `..`, so it can read files outside the model (CVE-2024-27318)."),
     ("onnx-external-data-missing", "An external data file is not present in the model directory."),
 ];
 

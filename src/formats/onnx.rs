@@ -1,11 +1,15 @@
 //! ONNX reader: a small hand-written protobuf wire-format parser that streams a ModelProto from disk
 //! and keeps only its descriptive fields — IR version, opset imports, producer, graph inputs and
 //! outputs, operator types and domains (including local functions and control-flow subgraphs),
-//! initializer shapes and external-data locations. Large byte fields (tensor `raw_data`, typed data
-//! arrays) are skipped by seeking, never loaded; every length is checked against its enclosing message,
-//! and nesting depth and entry counts are capped. Also owns the external-data location rules
-//! (CVE-2024-27318: absolute paths or `..` read files outside the model).
+//! initializer counts, shapes and element types, the values held by `Constant` nodes, and the
+//! external-data locations of every tensor (initializers and node attributes). Large byte fields
+//! (tensor `raw_data`, typed data arrays) are skipped by seeking, never loaded (packed `ints` of node
+//! attributes are streamed through a small buffer, only to count them); every length is checked
+//! against its enclosing message, and nesting depth and entry counts are capped. Also owns the
+//! external-data location rules (CVE-2024-27318: absolute paths or `..` read files outside the model)
+//! and the names given to ONNX element types.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufReader, ErrorKind, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -24,6 +28,11 @@ pub const DOC_KEEP: usize = 1024;
 const STRING_KEEP: usize = 4096;
 /// Most graph inputs / outputs / opsets / external locations / op types listed.
 const MAX_LIST: usize = 10_000;
+/// Most distinct element types kept apart; elements of further (undefined) types are counted under
+/// [`OTHER_DTYPES`].
+const MAX_DTYPES: usize = 64;
+/// Where elements of element types beyond [`MAX_DTYPES`] distinct ones are counted.
+pub const OTHER_DTYPES: &str = "ONNX_TYPE_OTHER";
 
 /// Facts from an ONNX ModelProto.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -45,11 +54,22 @@ pub struct OnnxInfo {
     pub outputs: Vec<String>,
     /// Nodes in all graphs, subgraphs and functions.
     pub nodes: u64,
-    /// Initializers in all graphs and subgraphs.
+    /// Initializers, dense and sparse, in the main graph and in every subgraph (If / Loop / Scan
+    /// bodies, also those inside local functions).
     pub initializers: u64,
-    /// Σ over initializers of the product of their dims.
+    /// Σ over those initializers of the product of their dims (a sparse initializer counts its dense
+    /// shape). Values held by `Constant` nodes are not parameters: see [`OnnxInfo::constant_values`].
     pub parameters: u64,
-    /// External data locations, sorted and unique, as written in the file.
+    /// Element type ([`dtype_name`]) → the initializer elements of that type; sums to `parameters`.
+    pub dtypes: BTreeMap<String, u64>,
+    /// `Constant` nodes (domain `""` or `ai.onnx`) in all graphs, subgraphs and functions.
+    pub constants: u64,
+    /// Values those `Constant` nodes hold: the element count of `value` (a tensor) or `sparse_value`
+    /// (its dense shape), the length of `value_floats` / `value_ints` / `value_strings`, and 1 for
+    /// `value_float` / `value_int` / `value_string`.
+    pub constant_values: u64,
+    /// External data locations of all tensors (initializers, sparse initializers' parts, node
+    /// attribute tensors), sorted and unique, as written in the file.
     pub external_data: Vec<String>,
     /// Node and function domains other than the standard ONNX ones, sorted.
     pub custom_domains: Vec<String>,
@@ -64,6 +84,45 @@ pub fn is_standard_domain(d: &str) -> bool {
         d,
         "" | "ai.onnx" | "ai.onnx.ml" | "ai.onnx.training" | "ai.onnx.preview.training"
     )
+}
+
+/// The name of an ONNX `TensorProto.DataType`: the safetensors name where safetensors defines the same
+/// element type (`FLOAT` is `F32`, `INT64` is `I64`, `FLOAT8E4M3FN` is `F8_E4M3`, …), so that dtypes
+/// read from both formats compare; otherwise the ONNX enum name (`STRING`, `COMPLEX128`, `INT4`,
+/// `FLOAT8E5M2FNUZ`, …, as of onnx 1.23), and `ONNX_TYPE_<n>` for a number ONNX does not define.
+pub fn dtype_name(data_type: u64) -> Cow<'static, str> {
+    Cow::Borrowed(match data_type {
+        0 => "UNDEFINED",
+        1 => "F32",
+        2 => "U8",
+        3 => "I8",
+        4 => "U16",
+        5 => "I16",
+        6 => "I32",
+        7 => "I64",
+        8 => "STRING",
+        9 => "BOOL",
+        10 => "F16",
+        11 => "F64",
+        12 => "U32",
+        13 => "U64",
+        14 => "C64",
+        15 => "COMPLEX128",
+        16 => "BF16",
+        17 => "F8_E4M3",
+        18 => "FLOAT8E4M3FNUZ",
+        19 => "F8_E5M2",
+        20 => "FLOAT8E5M2FNUZ",
+        21 => "UINT4",
+        22 => "INT4",
+        23 => "FLOAT4E2M1",
+        24 => "FLOAT8E8M0",
+        25 => "UINT2",
+        26 => "INT2",
+        27 => "FLOAT6E2M3",
+        28 => "FLOAT6E3M2",
+        n => return Cow::Owned(format!("ONNX_TYPE_{n}")),
+    })
 }
 
 /// Read the ONNX model at `path`, `size` bytes long, streaming and skipping tensor data.
@@ -164,7 +223,52 @@ struct Acc {
     custom: BTreeSet<String>,
     entries: u64,
     saw_graph: bool,
-    param_overflow: bool,
+    count_overflow: bool,
+}
+
+/// What a TensorProto or SparseTensorProto says about itself.
+struct Tensor {
+    /// Where its message starts.
+    start: u64,
+    /// Elements (the product of its dims, the dense shape for a sparse tensor); `None` if a dimension
+    /// is negative or the product overflows.
+    numel: Option<u64>,
+    data_type: u64,
+    name: String,
+}
+
+/// What one node attribute holds, as far as `Constant` nodes need it.
+#[derive(Default)]
+struct Attr {
+    name: String,
+    /// Element count of `t` / of `sparse_tensor` (dense shape), when present.
+    t: Option<u64>,
+    sparse: Option<u64>,
+    /// Whether `f`, `i`, `s` are present.
+    f: bool,
+    i: bool,
+    s: bool,
+    /// Lengths of `floats`, `ints`, `strings`.
+    floats: u64,
+    ints: u64,
+    strings: u64,
+}
+
+impl Attr {
+    /// Values this attribute gives a `Constant` node, by the attribute names the operator defines.
+    fn constant_values(&self) -> u64 {
+        match self.name.as_str() {
+            "value" => self.t.unwrap_or(0),
+            "sparse_value" => self.sparse.unwrap_or(0),
+            "value_float" => u64::from(self.f),
+            "value_int" => u64::from(self.i),
+            "value_string" => u64::from(self.s),
+            "value_floats" => self.floats,
+            "value_ints" => self.ints,
+            "value_strings" => self.strings,
+            _ => 0,
+        }
+    }
 }
 
 /// Protobuf wire types.
@@ -414,10 +518,16 @@ impl<R: Read + Seek> Pb<R> {
                 2 if main => {
                     self.acc.info.graph_name = Some(self.string(wire, field, end, STRING_KEEP)?)
                 }
-                5 => {
+                5 | 15 => {
+                    self.count_entry()?;
                     let to = self.enter(wire, field, end)?;
-                    self.tensor(to)?;
+                    let t = if field == 5 {
+                        self.tensor(to)?
+                    } else {
+                        self.sparse_tensor(to)?
+                    };
                     self.leave();
+                    self.initializer(t);
                 }
                 11 | 12 if main => {
                     let to = self.enter(wire, field, end)?;
@@ -460,6 +570,9 @@ impl<R: Read + Seek> Pb<R> {
         self.count_entry()?;
         self.acc.info.nodes += 1;
         let (mut op, mut domain) = (String::new(), String::new());
+        // Values the node would hold if it is a Constant: op_type and domain may come in any order
+        // relative to the attributes, so this is decided at the end.
+        let mut held = 0u64;
         while self.pos < end {
             let (field, wire) = self.key(end)?;
             match field {
@@ -467,14 +580,21 @@ impl<R: Read + Seek> Pb<R> {
                 7 => domain = self.string(wire, field, end, STRING_KEEP)?,
                 5 => {
                     let to = self.enter(wire, field, end)?;
-                    self.attribute(to)?;
+                    let a = self.attribute(to)?;
                     self.leave();
+                    held = held.saturating_add(a.constant_values());
                 }
                 _ => self.skip(wire, end)?,
             }
         }
         self.note_domain(&domain);
-        let key = if domain.is_empty() || domain == "ai.onnx" {
+        let standard = domain.is_empty() || domain == "ai.onnx";
+        if standard && op == "Constant" {
+            self.acc.info.constants += 1;
+            let total = self.acc.info.constant_values;
+            self.acc.info.constant_values = self.add_count(total, held, "constant value");
+        }
+        let key = if standard {
             op
         } else {
             format!("{domain}:{op}")
@@ -488,20 +608,128 @@ impl<R: Read + Seek> Pb<R> {
         Ok(())
     }
 
-    fn attribute(&mut self, end: u64) -> Result<(), Defect> {
+    fn attribute(&mut self, end: u64) -> Result<Attr, Defect> {
+        let mut a = Attr::default();
         while self.pos < end {
             let (field, wire) = self.key(end)?;
             match field {
+                // Only compared with the `value*` names.
+                1 => a.name = self.string(wire, field, end, 64)?,
+                2 => {
+                    self.expect(wire, I32, field)?;
+                    self.skip(wire, end)?;
+                    a.f = true;
+                }
+                3 => {
+                    self.uint(wire, field, end)?;
+                    a.i = true;
+                }
+                4 => {
+                    self.expect(wire, LEN, field)?;
+                    self.skip(wire, end)?;
+                    a.s = true;
+                }
+                5 | 10 => {
+                    let to = self.enter(wire, field, end)?;
+                    let t = self.tensor(to)?;
+                    self.leave();
+                    let n = self.attribute_numel(&t);
+                    if field == 5 {
+                        a.t = Some(n);
+                    }
+                }
                 // g (one subgraph) and graphs (several): control-flow bodies.
                 6 | 11 => {
                     let to = self.enter(wire, field, end)?;
                     self.graph(to, false)?;
                     self.leave();
                 }
+                // floats: packed (4 bytes each) or one fixed32 per occurrence.
+                7 => {
+                    let n = if wire == LEN {
+                        let at = self.pos;
+                        let to = self.len(end)?;
+                        if (to - self.pos) % 4 != 0 {
+                            return Err(malformed(
+                                at,
+                                "packed floats are not a multiple of 4 bytes",
+                            ));
+                        }
+                        let n = (to - self.pos) / 4;
+                        self.skip_to(to)?;
+                        n
+                    } else {
+                        self.expect(wire, I32, field)?;
+                        self.skip(wire, end)?;
+                        1
+                    };
+                    a.floats = a.floats.saturating_add(n);
+                }
+                // ints: packed varints or one varint per occurrence.
+                8 => {
+                    let n = if wire == LEN {
+                        let to = self.len(end)?;
+                        self.count_varints(to)?
+                    } else {
+                        self.uint(wire, field, end)?;
+                        1
+                    };
+                    a.ints = a.ints.saturating_add(n);
+                }
+                9 => {
+                    self.expect(wire, LEN, field)?;
+                    self.skip(wire, end)?;
+                    a.strings += 1;
+                }
+                22 | 23 => {
+                    let to = self.enter(wire, field, end)?;
+                    let t = self.sparse_tensor(to)?;
+                    self.leave();
+                    let n = self.attribute_numel(&t);
+                    if field == 22 {
+                        a.sparse = Some(n);
+                    }
+                }
                 _ => self.skip(wire, end)?,
             }
         }
-        Ok(())
+        Ok(a)
+    }
+
+    /// The element count of a tensor in a node attribute; 0, and a defect, if its dims are bad.
+    fn attribute_numel(&mut self, t: &Tensor) -> u64 {
+        match t.numel {
+            Some(n) => n,
+            None => {
+                self.acc.log.push(Defect::at(
+                    "onnx-bad-dims",
+                    t.start,
+                    format!(
+                        "tensor {:?} in a node attribute has a negative dimension or too many elements",
+                        t.name
+                    ),
+                ));
+                0
+            }
+        }
+    }
+
+    /// Count the varints in a packed field ending at `to`, reading it in small pieces.
+    fn count_varints(&mut self, to: u64) -> Result<u64, Defect> {
+        let at = self.pos;
+        let mut buf = [0u8; 8192];
+        let (mut n, mut last) = (0u64, 0u8);
+        while self.pos < to {
+            let k = usize::try_from(to - self.pos).map_or(buf.len(), |r| r.min(buf.len()));
+            self.r.read_exact(&mut buf[..k]).map_err(|e| self.io(e))?;
+            self.pos += k as u64;
+            n += buf[..k].iter().filter(|b| **b & 0x80 == 0).count() as u64;
+            last = buf[k - 1];
+        }
+        if last & 0x80 != 0 {
+            return Err(malformed(at, "packed varints end inside a varint"));
+        }
+        Ok(n)
     }
 
     fn function(&mut self, end: u64) -> Result<(), Defect> {
@@ -523,36 +751,93 @@ impl<R: Read + Seek> Pb<R> {
         Ok(())
     }
 
-    fn tensor(&mut self, end: u64) -> Result<(), Defect> {
-        self.count_entry()?;
+    /// `total + n`, or `u64::MAX` and (once per file) a defect when that overflows 64 bits.
+    fn add_count(&mut self, total: u64, n: u64, what: &str) -> u64 {
+        total.checked_add(n).unwrap_or_else(|| {
+            if !self.acc.count_overflow {
+                self.acc.count_overflow = true;
+                self.acc.log.push(Defect::new(
+                    "onnx-bad-dims",
+                    format!("the total {what} count overflows 64 bits"),
+                ));
+            }
+            u64::MAX
+        })
+    }
+
+    /// Count an initializer (dense or sparse) read by [`Pb::tensor`] or [`Pb::sparse_tensor`].
+    fn initializer(&mut self, t: Tensor) {
         self.acc.info.initializers += 1;
-        let start = self.pos;
-        let mut numel = Some(1u64);
-        let mut negative = false;
-        let mut name = String::new();
+        let Some(n) = t.numel else {
+            self.acc.log.push(Defect::at(
+                "onnx-bad-dims",
+                t.start,
+                format!(
+                    "initializer {:?} has a negative dimension or too many elements",
+                    t.name
+                ),
+            ));
+            return;
+        };
+        let total = self.acc.info.parameters;
+        self.acc.info.parameters = self.add_count(total, n, "parameter");
+        let dtypes = &mut self.acc.info.dtypes;
+        let name = dtype_name(t.data_type);
+        let key = if dtypes.len() < MAX_DTYPES || dtypes.contains_key(name.as_ref()) {
+            name.into_owned()
+        } else {
+            OTHER_DTYPES.to_string()
+        };
+        let slot = dtypes.entry(key).or_insert(0);
+        *slot = slot.saturating_add(n);
+    }
+
+    /// A repeated int64 `dims` field (packed or not), multiplied into `numel`; a negative dimension or
+    /// an overflow makes it `None`.
+    fn dims(
+        &mut self,
+        wire: u8,
+        field: u64,
+        end: u64,
+        numel: &mut Option<u64>,
+    ) -> Result<(), Defect> {
+        let mut dim = |d: u64| {
+            *numel = numel.and_then(|n| {
+                if (d as i64) < 0 {
+                    None
+                } else {
+                    n.checked_mul(d)
+                }
+            });
+        };
+        if wire == LEN {
+            let to = self.len(end)?;
+            while self.pos < to {
+                dim(self.varint(to)?);
+            }
+        } else {
+            dim(self.uint(wire, field, end)?);
+        }
+        Ok(())
+    }
+
+    /// A TensorProto: its shape, element type and name. Its external-data location, wherever the
+    /// tensor sits, is recorded for [`check_external`].
+    fn tensor(&mut self, end: u64) -> Result<Tensor, Defect> {
+        let mut t = Tensor {
+            start: self.pos,
+            numel: Some(1),
+            data_type: 0,
+            name: String::new(),
+        };
         let mut location: Option<String> = None;
         let mut external = false;
         while self.pos < end {
             let (field, wire) = self.key(end)?;
             match field {
-                1 => {
-                    let mut dim = |d: u64| {
-                        if (d as i64) < 0 {
-                            negative = true;
-                        }
-                        numel = numel.and_then(|n| n.checked_mul(d));
-                    };
-                    if wire == LEN {
-                        // Packed dims.
-                        let to = self.len(end)?;
-                        while self.pos < to {
-                            dim(self.varint(to)?);
-                        }
-                    } else {
-                        dim(self.uint(wire, field, end)?);
-                    }
-                }
-                8 => name = self.string(wire, field, end, STRING_KEEP)?,
+                1 => self.dims(wire, field, end, &mut t.numel)?,
+                2 => t.data_type = self.uint(wire, field, end)?,
+                8 => t.name = self.string(wire, field, end, STRING_KEEP)?,
                 13 => {
                     let to = self.enter(wire, field, end)?;
                     let (k, v) = self.entry(to)?;
@@ -566,27 +851,6 @@ impl<R: Read + Seek> Pb<R> {
                 _ => self.skip(wire, end)?,
             }
         }
-        if negative || numel.is_none() {
-            self.acc.log.push(Defect::at(
-                "onnx-bad-dims",
-                start,
-                format!("initializer {name:?} has a negative dimension or too many elements"),
-            ));
-        } else if let Some(n) = numel {
-            match self.acc.info.parameters.checked_add(n) {
-                Some(p) => self.acc.info.parameters = p,
-                None => {
-                    self.acc.info.parameters = u64::MAX;
-                    if !self.acc.param_overflow {
-                        self.acc.param_overflow = true;
-                        self.acc.log.push(Defect::new(
-                            "onnx-bad-dims",
-                            "the total parameter count overflows 64 bits",
-                        ));
-                    }
-                }
-            }
-        }
         if let Some(l) = location {
             if self.acc.external.len() < MAX_LIST {
                 self.acc.external.insert(l);
@@ -594,11 +858,41 @@ impl<R: Read + Seek> Pb<R> {
         } else if external {
             self.acc.log.push(Defect::at(
                 "onnx-external-data-no-location",
-                start,
-                format!("initializer {name:?} is stored externally but names no location"),
+                t.start,
+                format!(
+                    "tensor {:?} is stored externally but names no location",
+                    t.name
+                ),
             ));
         }
-        Ok(())
+        Ok(t)
+    }
+
+    /// A SparseTensorProto: its dense shape, and the element type and name of its values.
+    fn sparse_tensor(&mut self, end: u64) -> Result<Tensor, Defect> {
+        let mut t = Tensor {
+            start: self.pos,
+            numel: Some(1),
+            data_type: 0,
+            name: String::new(),
+        };
+        while self.pos < end {
+            let (field, wire) = self.key(end)?;
+            match field {
+                1 | 2 => {
+                    let to = self.enter(wire, field, end)?;
+                    let part = self.tensor(to)?;
+                    self.leave();
+                    if field == 1 {
+                        t.data_type = part.data_type;
+                        t.name = part.name;
+                    }
+                }
+                3 => self.dims(wire, field, end, &mut t.numel)?,
+                _ => self.skip(wire, end)?,
+            }
+        }
+        Ok(t)
     }
 
     fn entry(&mut self, end: u64) -> Result<(String, String), Defect> {
@@ -649,6 +943,52 @@ mod tests {
         v
     }
 
+    fn field_varint(field: u64, value: u64) -> Vec<u8> {
+        let mut v = Vec::new();
+        varint(field << 3, &mut v);
+        varint(value, &mut v);
+        v
+    }
+
+    /// A ModelProto: ir_version 8, the graph body, opset 17, then the given local functions.
+    fn model(graph: &[u8], functions: &[Vec<u8>]) -> Vec<u8> {
+        let mut f = field_varint(1, 8);
+        f.extend(field_len(7, graph));
+        f.extend(field_len(8, &field_varint(2, 17)));
+        for func in functions {
+            f.extend(field_len(25, func));
+        }
+        f
+    }
+
+    /// A TensorProto with dims (unpacked) and data type, and `raw_data` of `raw` zero bytes.
+    fn tensor(dims: &[u64], data_type: u64, raw: usize) -> Vec<u8> {
+        let mut t: Vec<u8> = dims.iter().flat_map(|d| field_varint(1, *d)).collect();
+        t.extend(field_varint(2, data_type));
+        t.extend(field_len(9, &vec![0u8; raw]));
+        t
+    }
+
+    /// A NodeProto: op_type, domain and attributes (each an AttributeProto body), in that order.
+    fn node(op: &str, domain: &str, attributes: &[Vec<u8>]) -> Vec<u8> {
+        let mut n = field_len(4, op.as_bytes());
+        n.extend(field_len(7, domain.as_bytes()));
+        for a in attributes {
+            n.extend(field_len(5, a));
+        }
+        n
+    }
+
+    /// An AttributeProto: its name, the rest of its body, then its type (`AttributeProto.AttributeType`).
+    fn attr(name: &str, rest: &[u8], kind: u64) -> Vec<u8> {
+        [
+            field_len(1, name.as_bytes()),
+            rest.to_vec(),
+            field_varint(20, kind),
+        ]
+        .concat()
+    }
+
     #[test]
     fn fixture_facts() {
         let (p, n) = fixture("tiny.onnx");
@@ -669,6 +1009,8 @@ mod tests {
         assert_eq!(i.nodes, 2);
         assert_eq!(i.initializers, 2);
         assert_eq!(i.parameters, 20);
+        assert_eq!(i.dtypes, BTreeMap::from([("F32".to_string(), 20)]));
+        assert_eq!((i.constants, i.constant_values), (0, 0));
         assert!(i.external_data.is_empty());
         assert!(i.custom_domains.is_empty());
         assert_eq!(
@@ -872,5 +1214,225 @@ mod tests {
         let i = parse(&mut c, f.len() as u64).unwrap();
         assert_eq!(i.parameters, 4);
         assert!(c.1 < 1024, "read {} bytes", c.1);
+    }
+
+    #[test]
+    fn constant_node_values_are_counted_in_every_graph_apart_from_parameters() {
+        // Main graph: a Constant holding a [2, 3] float tensor, whose attribute comes before its
+        // op_type and domain (protobuf allows any field order).
+        let value = attr("value", &field_len(5, &tensor(&[2, 3], 1, 24)), 4);
+        let reordered = [field_len(5, &value), field_len(4, b"Constant")].concat();
+        // value_floats packed (3 floats), value_ints packed (1, 300, 5: 300 takes two bytes) and
+        // unpacked (2 more), value_strings (2), value_int (1), sparse_value with dense shape [4, 5].
+        let floats = attr("value_floats", &field_len(7, &[0u8; 12]), 6);
+        let mut packed = Vec::new();
+        for x in [1, 300, 5] {
+            varint(x, &mut packed);
+        }
+        let ints = attr(
+            "value_ints",
+            &[
+                field_len(8, &packed),
+                field_varint(8, 7),
+                field_varint(8, 9),
+            ]
+            .concat(),
+            7,
+        );
+        let strings = attr(
+            "value_strings",
+            &[field_len(9, b"a"), field_len(9, b"")].concat(),
+            8,
+        );
+        let int = attr("value_int", &field_varint(3, 0), 2);
+        let sparse_body = [
+            field_len(1, &tensor(&[2], 1, 8)),
+            field_len(2, &tensor(&[2], 7, 16)),
+            field_varint(3, 4),
+            field_varint(3, 5),
+        ]
+        .concat();
+        let sparse = attr("sparse_value", &field_len(22, &sparse_body), 11);
+        // Inside an If branch: a Constant in the `ai.onnx` domain with value_floats given unpacked
+        // (one fixed32 per element).
+        let unpacked = [0x3du8, 0, 0, 0, 0, 0x3d, 0, 0, 0, 0].to_vec();
+        let branch = field_len(
+            1,
+            &node("Constant", "ai.onnx", &[attr("value_floats", &unpacked, 6)]),
+        );
+        let if_node = node("If", "", &[attr("then_branch", &field_len(6, &branch), 5)]);
+        // Not counted: a Constant of another domain, another operator with a `value` attribute.
+        let custom = node("Constant", "com.example", std::slice::from_ref(&value));
+        let other = node("ConstantOfShape", "", std::slice::from_ref(&value));
+        let graph = [
+            field_len(1, &reordered),
+            field_len(1, &node("Constant", "", &[floats])),
+            field_len(1, &node("Constant", "", &[ints])),
+            field_len(1, &node("Constant", "", &[strings])),
+            field_len(1, &node("Constant", "", &[int])),
+            field_len(1, &node("Constant", "", &[sparse])),
+            field_len(1, &if_node),
+            field_len(1, &custom),
+            field_len(1, &other),
+        ]
+        .concat();
+        // A local function's body: one more Constant (a scalar tensor: no dims, one value).
+        let func = [
+            field_len(1, b"f"),
+            field_len(
+                7,
+                &node(
+                    "Constant",
+                    "",
+                    &[attr("value", &field_len(5, &tensor(&[], 1, 4)), 4)],
+                ),
+            ),
+            field_len(10, b"com.local"),
+        ]
+        .concat();
+        let i = parse_bytes(&model(&graph, std::slice::from_ref(&func))).unwrap();
+        assert!(i.defects.is_empty(), "{:?}", i.defects);
+        assert_eq!(i.constants, 8);
+        assert_eq!(i.constant_values, 6 + 3 + 5 + 2 + 1 + 20 + 2 + 1);
+        assert_eq!((i.initializers, i.parameters), (0, 0));
+        assert!(i.dtypes.is_empty());
+        assert_eq!(i.op_types["Constant"], 8);
+        assert_eq!(i.op_types["com.example:Constant"], 1);
+        // Cut or damaged anywhere, the same bytes give facts or a defect, never a panic.
+        let f = model(&graph, &[func]);
+        for n in 0..f.len() {
+            if let Err(e) = parse_bytes(&f[..n]) {
+                assert!(
+                    ["onnx-malformed", "onnx-length-out-of-bounds"].contains(&e.code),
+                    "cut at {n}: {e}"
+                );
+            }
+            for v in [0x00, 0x7f, 0x80, 0xff] {
+                let mut b = f.clone();
+                b[n] = v;
+                let _ = parse_bytes(&b);
+            }
+        }
+    }
+
+    #[test]
+    fn initializers_of_subgraphs_functions_and_sparse_ones_count_with_their_dtypes() {
+        // Main graph: F32 [4]; an If branch: I64 [2]; a Loop body inside a local function: F16 [3]
+        // and a sparse initializer of dense shape [10, 10] with 3 stored FLOAT values.
+        let body = field_len(5, &tensor(&[3], 10, 6));
+        let sparse = [
+            field_len(1, &tensor(&[3], 1, 12)),
+            field_len(2, &tensor(&[3], 7, 24)),
+            field_len(3, &[10, 10]),
+        ]
+        .concat();
+        let body = [body, field_len(15, &sparse)].concat();
+        let func = field_len(
+            7,
+            &node("Loop", "", &[attr("body", &field_len(6, &body), 5)]),
+        );
+        let branch = field_len(5, &tensor(&[2], 7, 16));
+        let graph = [
+            field_len(5, &tensor(&[4], 1, 16)),
+            field_len(
+                1,
+                &node("If", "", &[attr("else_branch", &field_len(6, &branch), 5)]),
+            ),
+        ]
+        .concat();
+        let i = parse_bytes(&model(&graph, &[func])).unwrap();
+        assert!(i.defects.is_empty(), "{:?}", i.defects);
+        assert_eq!(i.initializers, 4);
+        assert_eq!(i.parameters, 4 + 2 + 3 + 100);
+        assert_eq!(
+            i.dtypes,
+            BTreeMap::from([
+                ("F16".to_string(), 3),
+                ("F32".to_string(), 104),
+                ("I64".to_string(), 2)
+            ])
+        );
+        assert_eq!(i.dtypes.values().sum::<u64>(), i.parameters);
+    }
+
+    #[test]
+    fn external_data_of_a_constant_tensor_is_checked_like_an_initializers() {
+        // onnx.load reads external data for node attribute tensors too (CVE-2024-27318 applies).
+        let entry = [field_len(1, b"location"), field_len(2, b"../../secret.bin")].concat();
+        let t = [
+            field_varint(1, 4),
+            field_varint(2, 1),
+            field_len(13, &entry),
+            field_varint(14, 1),
+        ]
+        .concat();
+        let lost = [field_varint(1, 1), field_varint(14, 1)].concat();
+        let graph = [
+            field_len(
+                1,
+                &node("Constant", "", &[attr("value", &field_len(5, &t), 4)]),
+            ),
+            field_len(1, &node("Foo", "", &[attr("ts", &field_len(10, &lost), 9)])),
+        ]
+        .concat();
+        let i = parse_bytes(&model(&graph, &[])).unwrap();
+        assert_eq!(i.external_data, ["../../secret.bin"]);
+        assert_eq!(i.constant_values, 4);
+        let codes: Vec<_> = i.defects.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["onnx-external-data-no-location"]);
+        let d = check_external(&i, "", &|_| true);
+        assert_eq!(d[0].code, "onnx-external-data-outside");
+    }
+
+    #[test]
+    fn hostile_constant_attributes_are_bounded() {
+        let one = |a: Vec<u8>| parse_bytes(&model(&field_len(1, &node("Constant", "", &[a])), &[]));
+        // Packed floats that are not whole floats; packed ints ending inside a varint.
+        let e = one(attr("value_floats", &field_len(7, &[0u8; 5]), 6)).unwrap_err();
+        assert_eq!(e.code, "onnx-malformed");
+        let e = one(attr("value_ints", &field_len(8, &[0x01, 0x80]), 7)).unwrap_err();
+        assert_eq!(e.code, "onnx-malformed");
+        // A packed field claiming more bytes than its attribute holds.
+        let mut claim = vec![0x42];
+        varint(1 << 40, &mut claim);
+        let e = one(attr("value_ints", &claim, 7)).unwrap_err();
+        assert_eq!(e.code, "onnx-length-out-of-bounds");
+        // Dims whose product overflows, and a negative dim: a defect each, no values counted.
+        let huge = tensor(&[1 << 40, 1 << 40], 1, 0);
+        let i = one(attr("value", &field_len(5, &huge), 4)).unwrap();
+        assert_eq!(i.constant_values, 0);
+        assert_eq!(i.defects[0].code, "onnx-bad-dims");
+        let neg = tensor(&[u64::MAX], 1, 0);
+        let i = one(attr("value", &field_len(5, &neg), 4)).unwrap();
+        assert_eq!((i.constants, i.constant_values), (1, 0));
+        assert_eq!(i.defects[0].code, "onnx-bad-dims");
+        // Two Constants of 2^63 values each: the total saturates with one defect.
+        let big = attr("value", &field_len(5, &tensor(&[1 << 62, 2], 1, 0)), 4);
+        let n = field_len(1, &node("Constant", "", &[big]));
+        let i = parse_bytes(&model(&[n.clone(), n.clone(), n].concat(), &[])).unwrap();
+        assert_eq!(i.constant_values, u64::MAX);
+        let codes: Vec<_> = i.defects.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["onnx-bad-dims"]);
+    }
+
+    #[test]
+    fn dtype_names_follow_safetensors_where_it_has_the_type() {
+        assert_eq!(dtype_name(1), "F32");
+        assert_eq!(dtype_name(7), "I64");
+        assert_eq!(dtype_name(10), "F16");
+        assert_eq!(dtype_name(16), "BF16");
+        assert_eq!(dtype_name(17), "F8_E4M3");
+        assert_eq!(dtype_name(15), "COMPLEX128");
+        assert_eq!(dtype_name(22), "INT4");
+        assert_eq!(dtype_name(0), "UNDEFINED");
+        assert_eq!(dtype_name(99), "ONNX_TYPE_99");
+        // Initializers of more distinct (undefined) types than kept apart share one bucket.
+        let graph: Vec<u8> = (100..100 + MAX_DTYPES as u64 + 3)
+            .flat_map(|t| field_len(5, &tensor(&[1], t, 0)))
+            .collect();
+        let i = parse_bytes(&model(&graph, &[])).unwrap();
+        assert_eq!(i.dtypes.len(), MAX_DTYPES + 1);
+        assert_eq!(i.dtypes[OTHER_DTYPES], 3);
+        assert_eq!(i.dtypes.values().sum::<u64>(), i.parameters);
     }
 }

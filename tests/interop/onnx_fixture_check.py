@@ -2,7 +2,8 @@
 """Check fixtures/formats/*.onnx with the reference `onnx` package (pinned in requirements.txt).
 
 `tiny.onnx` must load and pass `onnx.checker.check_model(full_check=True)`, and the facts the reference
-reads (ir_version, opsets, producer, graph inputs/outputs, node ops, initializer parameter count) must be
+reads (ir_version, opsets, producer, graph inputs/outputs, node ops, initializer parameter count and
+element types, values in Constant nodes) must be
 the ones aibom's reader extracts (asserted in src/formats/onnx.rs's tests). `external-data.onnx` must be
 refused by `onnx.load` because its external data location leaves the model directory, while its
 location is what aibom reports.
@@ -29,6 +30,8 @@ EXPECTED = {
     "op_types": ["MatMul", "Add"],
     "initializers": 2,
     "parameters": 20,
+    "dtypes": {"FLOAT": 20},  # aibom names FLOAT as safetensors does: F32
+    "constant_values": 0,
 }
 
 
@@ -45,6 +48,19 @@ def facts(m):
         "op_types": [n.op_type for n in g.node],
         "initializers": len(g.initializer),
         "parameters": sum(int(np.prod(t.dims)) for t in g.initializer),
+        "dtypes": {
+            onnx.TensorProto.DataType.Name(d): sum(
+                int(np.prod(t.dims)) for t in g.initializer if t.data_type == d
+            )
+            for d in {t.data_type for t in g.initializer}
+        },
+        "constant_values": sum(
+            int(np.prod(a.t.dims))
+            for n in g.node
+            if n.op_type == "Constant"
+            for a in n.attribute
+            if a.name == "value"
+        ),
     }
 
 

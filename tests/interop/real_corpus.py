@@ -12,10 +12,12 @@ truth computed in this run by the reference readers:
   - every file listed once with the SHA-256 hashlib computes, and the OMS root digest model_signing
     computes;
   - per weight file, parameter and tensor counts: safetensors (the safetensors package), GGUF (gguf-py),
-    ONNX (onnx; initializers of all graphs and subgraphs), PyTorch zip checkpoints (zipfile member
-    sizes of <prefix>/data/<key> divided by the element size of the storage type that data.pkl's
-    persistent ids name, found by walking data.pkl with pickletools.genops), legacy torch.save files
-    (the stacked pickles walked with pickletools.genops and the raw storages that follow them);
+    ONNX (onnx; dense and sparse initializers of the main graph, local functions and all their
+    subgraphs, and apart from them the values Constant nodes hold there), PyTorch zip checkpoints
+    (zipfile member sizes of <prefix>/data/<key> divided by the element size of the storage type that
+    data.pkl's persistent ids name, found by walking data.pkl with pickletools.genops), legacy
+    torch.save files (the stacked pickles walked with pickletools.genops and the raw storages that
+    follow them);
   - model-level parameters and dtypes, GGUF tensor types and file type (quantization), context
     length, chat template presence and the file it came from, licence statements and licence
     evidence, base models, task, language and datasets where a file states them; a fact no file states
@@ -325,12 +327,17 @@ CANON = {
     "BF16": "BF16", "BFLOAT16": "BF16", "BFLOAT16STORAGE": "BF16",
     "I64": "I64", "INT64": "I64", "LONG": "I64", "LONGSTORAGE": "I64",
     "I32": "I32", "INT32": "I32", "INT": "I32", "INTSTORAGE": "I32",
+    "U64": "U64", "UINT64": "U64",
+    "U32": "U32", "UINT32": "U32",
+    "U16": "U16", "UINT16": "U16",
     "I16": "I16", "INT16": "I16", "SHORT": "I16", "SHORTSTORAGE": "I16",
     "I8": "I8", "INT8": "I8", "CHARSTORAGE": "I8",
     "U8": "U8", "UINT8": "U8", "BYTESTORAGE": "U8",
     "BOOL": "BOOL", "BOOLSTORAGE": "BOOL",
     "C64": "C64", "COMPLEX64": "C64", "COMPLEXFLOATSTORAGE": "C64",
     "C128": "C128", "COMPLEX128": "C128", "COMPLEXDOUBLESTORAGE": "C128",
+    "F8_E4M3": "F8_E4M3", "FLOAT8E4M3FN": "F8_E4M3",
+    "F8_E5M2": "F8_E5M2", "FLOAT8E5M2": "F8_E5M2",
 }
 ELEMENT_SIZE = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1,
                 "U8": 1, "BOOL": 1, "C64": 8, "C128": 16}
@@ -394,9 +401,8 @@ def gguf_truth(path: pathlib.Path) -> Weights:
 def onnx_truth(path: pathlib.Path) -> Weights:
     import onnx
 
-    def graphs(g):
-        yield g
-        for node in g.node:
+    def subgraphs(nodes):
+        for node in nodes:
             for a in node.attribute:
                 if a.type == onnx.AttributeProto.GRAPH:
                     yield from graphs(a.g)
@@ -404,28 +410,51 @@ def onnx_truth(path: pathlib.Path) -> Weights:
                     for s in a.graphs:
                         yield from graphs(s)
 
+    def graphs(g):
+        yield g
+        yield from subgraphs(g.node)
+
+    def bodies(m):
+        """The main graph, local functions and every subgraph under them."""
+        yield from graphs(m.graph)
+        for f in m.functions:
+            yield f
+            yield from subgraphs(f.node)
+
+    def constant_values(a) -> int:
+        """Values a Constant node's attribute holds, by the attribute names the operator defines."""
+        if a.name == "value":
+            return math.prod(a.t.dims) if a.HasField("t") else 0
+        if a.name == "sparse_value":
+            return math.prod(a.sparse_tensor.dims) if a.HasField("sparse_tensor") else 0
+        one = {"value_float": "f", "value_int": "i", "value_string": "s"}
+        if a.name in one:
+            return int(a.HasField(one[a.name]))
+        many = {"value_floats": a.floats, "value_ints": a.ints, "value_strings": a.strings}
+        return len(many.get(a.name, ()))
+
     m = onnx.load(str(path), load_external_data=False)
     w = Weights("onnx", 0, 0)
     constants = 0
-    for g in graphs(m.graph):
-        for t in g.initializer:
-            n = math.prod(t.dims)
-            d = canon(onnx.TensorProto.DataType.Name(t.data_type))
+    for body in bodies(m):
+        # Initializers: dense ones by their dims, sparse ones by their dense shape and values' type.
+        dense = [(t.dims, t.data_type) for t in getattr(body, "initializer", [])]
+        sparse = [(s.dims, s.values.data_type) for s in getattr(body, "sparse_initializer", [])]
+        for dims, data_type in dense + sparse:
+            n = math.prod(dims)
+            d = canon(onnx.TensorProto.DataType.Name(data_type))
             w.parameters += n
             w.tensors += 1
             w.dtypes[d] = w.dtypes.get(d, 0) + n
-        if len(g.sparse_initializer):
-            w.notes.append(f"{len(g.sparse_initializer)} sparse initializers not counted")
-        for node in g.node:
+        for node in body.node:
             if node.op_type == "Constant" and node.domain in ("", "ai.onnx"):
-                for a in node.attribute:
-                    if a.name == "value":
-                        constants += math.prod(a.t.dims)
+                constants += sum(constant_values(a) for a in node.attribute)
     if constants:
-        w.notes.append(f"{constants} elements in Constant nodes (not initializers, not counted)")
+        w.notes.append(f"{constants} values in Constant nodes, reported apart from parameters")
     w.extra = {
         "opsets": sorted(f"{o.domain or 'ai.onnx'}={o.version}" for o in m.opset_import),
         "producer": m.producer_name or None,
+        "constant_values": constants,
     }
     return w
 
@@ -892,6 +921,8 @@ def check_model(rep: Report, model: Model, scan: pathlib.Path, aibom: str) -> No
             rep.equal(f"{name}/{rel}/onnx-opsets", sorted(bom.file_prop(rel, "aibom:onnx-opset")), w.extra["opsets"])
             rep.equal(f"{name}/{rel}/onnx-producer", one_or(bom.file_prop(rel, "aibom:onnx-producer")),
                       w.extra["producer"])
+            rep.equal(f"{name}/{rel}/onnx-constant-values",
+                      one_int(bom.file_prop(rel, "aibom:onnx-constant-values")), w.extra["constant_values"])
 
     # Model level: parameters and dtypes, when all weights share one format.
     fmts = {w.fmt for w in t.weights.values()}
