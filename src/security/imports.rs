@@ -259,6 +259,7 @@ pub const RULES: &[Rule] = &[
     allow("torch.nn.parameter", "Parameter", "the parameter tensor type"),
     allow("torch", "*Storage", "typed storages (`FloatStorage`, `UntypedStorage`, ...): data holders, filled from archive members"),
     allow("torch.storage", "*Storage", "`TypedStorage` / `UntypedStorage`: data holders"),
+    allow("torch.cuda", "*Storage", "typed storages of a checkpoint saved from a GPU (`torch.cuda.FloatStorage`, ...): data holders, as on the CPU"),
     allow("torch", "Size", "a tuple of dimensions"),
     allow("torch", "device", "a device name (`cpu`, `cuda:0`)"),
     allow("torch", "dtype", "the dtype type"),
@@ -499,6 +500,7 @@ mod tests {
         // Patterns only cover their own module, not submodules.
         assert_eq!(classify("torch", "HalfStorage"), Verdict::Allowed);
         assert_eq!(classify("torch.evil", "HalfStorage"), Verdict::Unknown);
+        assert_eq!(classify("torch.cuda", "HalfStorage"), Verdict::Allowed);
         assert_eq!(classify("uuid", "_get_command_stdout"), Verdict::Dangerous);
         assert_eq!(classify("uuid", "UUID"), Verdict::Unknown);
         assert_eq!(rule_for("uuid", "UUID"), None);
