@@ -6,6 +6,28 @@
 //! Consolidation rules: every source is kept as evidence (`sources` lists, licence evidence); a value is
 //! only set when a file states it; where sources can disagree (licences) the disagreement becomes a
 //! finding rather than a choice.
+//!
+//! This module is the driver: the `Builder` the readers fill, [`analyze`] (card first, then every file
+//! in inventory order), the dispatch of a file to its reader by role, name and format, and `finish`
+//! (identity, licences, completeness). One reader per kind of source, each a private submodule:
+//!
+//! | module | reads |
+//! |---|---|
+//! | `card` | the model card |
+//! | `config` | `config.json`, adapter configs, sentence-transformers modules, Piper voice configs, chat templates |
+//! | `weights` | format headers and shard indexes; the model's parameter count and weight formats |
+//! | `licence` | licence/notice/terms files and SPDX headers in code; resolves every statement (`crate::license`) |
+//! | `datasets` | Croissant manifests, dataset cards, training-data listings |
+//! | `code` | dependency manifests and remote code named by `auto_map` |
+//! | `security` | the per-file hook into [`crate::security`] |
+
+mod card;
+mod code;
+mod config;
+mod datasets;
+mod licence;
+mod security;
+mod weights;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -13,32 +35,18 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::completeness::{self, Completeness};
-use crate::dataset;
-use crate::deps;
-use crate::facts::{
-    BaseModel, CardFacts, DatasetFact, Finding, Library, LicenseEntry, Metric, ModelFacts,
-    ModelLicenses, Severity,
-};
-use crate::formats::{self, shard_index, Format, FormatFacts};
-use crate::hf::{card, config};
+use crate::facts::{BaseModel, DatasetFact, Finding, ModelFacts, Severity};
 use crate::inventory::{FileRecord, Inventory, ModelKindInfo};
-use crate::license::{self, Acknowledgement, SourceKind, Statement};
+use crate::license::{SourceKind, Statement};
 use crate::provenance;
 use crate::role::Role;
 use crate::scan::HashedModel;
-use crate::security;
 
 /// Metadata files (cards, configs, manifests) are read up to this size.
 const MAX_META: u64 = 16 * 1024 * 1024;
-/// Licence texts are read up to this size.
-const MAX_LICENSE_TEXT: u64 = license::MAX_TEXT as u64;
-/// Code files are read this far for SPDX headers.
-const CODE_HEAD: u64 = 4096;
-/// At most this many entries of a dataset listing are recorded.
-const MAX_MEMBERS: usize = 1000;
 
 /// Every finding code the analysis itself emits (format header defects come from
-/// [`formats::DEFECT_CODES`]), with its severity and meaning. Documented in docs/findings.md.
+/// [`crate::formats::DEFECT_CODES`]), with its severity and meaning. Documented in docs/findings.md.
 pub const CODES: &[(&str, Severity, &str)] = &[
     (
         "card-missing",
@@ -326,8 +334,8 @@ pub fn analyze(model: &HashedModel, inv: &Inventory) -> Analysis {
     }
     let paths: Vec<&FileRecord> = inv.files.iter().collect();
     // Card first, then configs, then everything else in inventory order.
-    if let Some(card) = find_card(&paths) {
-        read_card(&mut b, &card.path);
+    if let Some(card) = card::find_card(&paths) {
+        card::read_card(&mut b, &card.path);
     } else {
         b.finding(
             "card-missing",
@@ -338,174 +346,9 @@ pub fn analyze(model: &HashedModel, inv: &Inventory) -> Analysis {
     }
     for f in &paths {
         read_file(&mut b, f);
-        security_scan(&mut b, f);
+        security::scan_file(&mut b, f);
     }
     finish(b, inv)
-}
-
-/// Names of the model card besides README.md (lower case): Piper voices ship theirs as `MODEL_CARD`.
-const OTHER_CARD_NAMES: &[&str] = &["model_card", "model_card.md"];
-
-/// The model card: README.md at the root; else `MODEL_CARD` / `MODEL_CARD.md` / `model_card.md` at
-/// the root; else the only file so named anywhere in the model (a voice package's `data/MODEL_CARD`).
-fn find_card<'f>(paths: &[&'f FileRecord]) -> Option<&'f FileRecord> {
-    let root = |names: &[&str]| {
-        paths
-            .iter()
-            .find(|f| is_root(&f.path) && names.contains(&base_name(&f.path).as_str()))
-            .copied()
-    };
-    root(&["readme.md"])
-        .or_else(|| root(OTHER_CARD_NAMES))
-        .or_else(|| {
-            let mut nested = paths
-                .iter()
-                .filter(|f| OTHER_CARD_NAMES.contains(&base_name(&f.path).as_str()));
-            match (nested.next(), nested.next()) {
-                (Some(only), None) => Some(*only),
-                _ => None,
-            }
-        })
-}
-
-fn read_card(b: &mut Builder, path: &str) {
-    let Some(text) = b.files.text(path, MAX_META) else {
-        return;
-    };
-    let c = card::parse_card(&text);
-    for d in &c.defects {
-        b.finding("card-unreadable", Severity::Low, Some(path), d.clone());
-    }
-    let f = &mut b.facts;
-    Builder::set_once(&mut f.task, c.pipeline_tag.as_deref());
-    Builder::set_once(&mut f.library_name, c.library_name.as_deref());
-    Builder::set_once(
-        &mut f.description,
-        c.sections.description.as_deref().map(first_paragraph),
-    );
-    f.languages.extend(c.language.iter().cloned());
-    f.tags.extend(c.tags.iter().cloned());
-    if let Some(n) = &c.model_name {
-        f.name = n.clone();
-    }
-    // A title that is the template's own heading ("Model Card for Model ID") names nothing; "Model
-    // card for joe (medium)" names "joe (medium)".
-    b.card_title = c
-        .title
-        .as_deref()
-        .and_then(card::name_from_title)
-        .filter(|t| t.len() <= 120);
-    let s = &c.sections;
-    b.facts.card = CardFacts {
-        present: true,
-        intended_uses: s.intended_uses.clone(),
-        out_of_scope_uses: s.out_of_scope_uses.clone(),
-        limitations: s.limitations.clone(),
-        bias_risks: s.bias_risks.clone(),
-        recommendations: s.recommendations.clone(),
-        training_data: s.training_data.clone(),
-        training_procedure: s.training_procedure.clone(),
-        evaluation: s.evaluation.clone(),
-        metrics: c
-            .eval_results
-            .iter()
-            .map(|e| Metric {
-                metric_type: e
-                    .metric_type
-                    .clone()
-                    .or_else(|| e.metric_name.clone())
-                    .unwrap_or_else(|| "metric".to_string()),
-                value: e.metric_value.clone(),
-                slice: slice_of(e),
-            })
-            .collect(),
-        co2_grams: c.co2.as_ref().and_then(|x| x.emissions_grams),
-        co2_details: c
-            .co2
-            .as_ref()
-            .map(|x| {
-                [
-                    ("source", &x.source),
-                    ("training-type", &x.training_type),
-                    ("geographical-location", &x.geographical_location),
-                    ("hardware-used", &x.hardware_used),
-                ]
-                .into_iter()
-                .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v)))
-                .collect()
-            })
-            .unwrap_or_default(),
-        placeholders: c.placeholders.clone(),
-    };
-    if !c.placeholders.is_empty() {
-        b.finding(
-            "card-placeholder",
-            Severity::Info,
-            Some(path),
-            format!(
-                "model card sections left as template placeholders: {}",
-                c.placeholders.join(", ")
-            ),
-        );
-    }
-    for bm in &c.base_model {
-        b.base_model(bm, c.base_model_relation.as_deref(), None, path);
-    }
-    for d in &c.datasets {
-        b.dataset(d, path);
-    }
-    for l in &c.license {
-        b.statement(path, SourceKind::CardLicense, l.clone());
-    }
-    if let Some(n) = &c.license_name {
-        b.statement(path, SourceKind::CardLicenseName, n.clone());
-    }
-    if let Some(l) = &c.license_link {
-        b.statement(path, SourceKind::CardLicenseLink, l.clone());
-    }
-}
-
-fn slice_of(e: &card::EvalResult) -> Option<String> {
-    let task = e.task_name.clone().or_else(|| e.task_type.clone());
-    let ds = e.dataset_name.clone().or_else(|| e.dataset_type.clone());
-    let split = e.dataset_split.clone();
-    let mut parts = Vec::new();
-    parts.extend(task);
-    if let Some(d) = ds {
-        parts.push(match split {
-            Some(s) => format!("{d} ({s})"),
-            None => d,
-        });
-    }
-    (!parts.is_empty()).then(|| parts.join(" on "))
-}
-
-fn first_paragraph(s: &str) -> &str {
-    let p = s
-        .split("\n\n")
-        .find(|p| !p.trim().is_empty())
-        .unwrap_or(s)
-        .trim();
-    match p.char_indices().nth(1000) {
-        Some((i, _)) => &p[..i],
-        None => p,
-    }
-}
-
-/// Look for code execution hidden in the file (pickles, archives, templates...): by content, bounded.
-fn security_scan(b: &mut Builder, f: &FileRecord) {
-    let path = b.files.path(&f.path);
-    for s in security::analyze_file(&path, &f.path, f.format, f.size, &f.sha256) {
-        b.facts.findings.push(Finding {
-            code: s.code.to_string(),
-            severity: s.severity,
-            path: Some(s.path),
-            message: s.message,
-            offset: s.offset,
-            member: s.member,
-            evidence: Some(s.evidence).filter(|e| !e.is_empty()),
-        });
-    }
 }
 
 /// Read one inventory file for the facts its name, role and format promise.
@@ -513,14 +356,14 @@ fn read_file(b: &mut Builder, f: &FileRecord) {
     let name = base_name(&f.path);
     let path = f.path.as_str();
     if f.role == Role::Weights {
-        read_weights(b, f);
+        weights::read_weights(b, f);
         return;
     }
     if is_root(path) {
         match name.as_str() {
-            "config.json" => return read_config(b, path),
-            "adapter_config.json" => return read_adapter(b, path),
-            "modules.json" => return read_st_modules(b, path),
+            "config.json" => return config::read_config(b, path),
+            "adapter_config.json" => return config::read_adapter(b, path),
+            "modules.json" => return config::read_st_modules(b, path),
             _ => {}
         }
     }
@@ -528,13 +371,7 @@ fn read_file(b: &mut Builder, f: &FileRecord) {
         name.as_str(),
         "tokenizer_config.json" | "chat_template.json"
     ) {
-        if let Some(bytes) = b.files.read(path, MAX_META) {
-            if let Ok(t) = config::parse_tokenizer_config(&bytes) {
-                if !t.chat_template.is_empty() {
-                    b.chat_template(path);
-                }
-            }
-        }
+        config::read_tokenizer_config(b, path);
         return;
     }
     if name.ends_with(".jinja") {
@@ -542,555 +379,32 @@ fn read_file(b: &mut Builder, f: &FileRecord) {
         return;
     }
     if name.ends_with(".index.json") {
-        read_weights(b, f);
+        weights::read_weights(b, f);
         return;
     }
-    if name.ends_with(".onnx.json") && read_piper_voice(b, path) {
+    if name.ends_with(".onnx.json") && config::read_piper_voice(b, path) {
         return;
     }
     match f.role {
-        Role::Licence => read_licence_file(b, path, &name),
+        Role::Licence => licence::read_licence_file(b, path, &name),
         Role::Code => read_code(b, path, &name),
-        Role::DataManifest | Role::Config | Role::Documentation => read_data_manifest(b, f, &name),
+        Role::DataManifest | Role::Config | Role::Documentation => {
+            datasets::read_data_manifest(b, f, &name)
+        }
         _ => {}
     }
 }
 
-fn read_config(b: &mut Builder, path: &str) {
-    let Some(bytes) = b.files.read(path, MAX_META) else {
-        return;
-    };
-    let c = match config::parse_config(&bytes) {
-        Ok(c) => c,
-        Err(e) => {
-            b.finding("metadata-unreadable", Severity::Low, Some(path), e);
-            return;
-        }
-    };
-    let f = &mut b.facts;
-    Builder::set_once(&mut f.architecture_family, c.model_type.as_deref());
-    Builder::set_once(
-        &mut f.architecture,
-        c.architectures.first().map(String::as_str),
-    );
-    if f.context_length.is_none() {
-        f.context_length = c.context_length;
-    }
-    if let Some(q) = &c.quantization {
-        let mut s = q.method.clone().unwrap_or_else(|| "quantized".to_string());
-        if let Some(bits) = q.bits {
-            s.push_str(&format!(" {bits}-bit"));
-        }
-        f.quantization.push(s);
-    }
-    if let Some(dt) = &c.dtype {
-        b.file_prop(path, "aibom:dtype", dt.clone());
-    }
-    if let Some(n) = c
-        .name_or_path
-        .as_deref()
-        .filter(|n| looks_like_hub_id(n) && n.contains('/'))
-    {
-        // `_name_or_path` is where the weights were loaded from before saving: the base model for a
-        // fine-tune, but the model itself when it was re-saved. Only a different name is a base model.
-        let last = n.rsplit('/').next().unwrap_or(n);
-        let own_names = [
-            b.facts
-                .provenance
-                .hf_repo
-                .as_deref()
-                .map(|r| r.rsplit('/').next().unwrap_or(r)),
-            (!b.facts.name.is_empty()).then_some(b.facts.name.as_str()),
-            b.card_title.as_deref(),
-            Some(b.files.inv.model.name.as_str()),
-        ];
-        let own = own_names
-            .iter()
-            .flatten()
-            .any(|o| o.eq_ignore_ascii_case(last));
-        if !own {
-            b.base_model(n, None, None, path);
-        }
-    }
-    for file in &c.remote_code_files {
-        // The finding sits on the Python file itself when it is present, so its BOM component carries it.
-        let present = b.files.get(file).is_some();
-        let (at, msg) = if present {
-            (file.as_str(), format!("named by {path} auto_map: transformers imports and runs it (trust_remote_code)"))
-        } else {
-            (path, format!("auto_map makes transformers import and run {file} (trust_remote_code); the file is not in the model directory"))
-        };
-        b.finding("remote-code", Severity::Medium, Some(at), msg);
-    }
-    for repo in &c.remote_code_repos {
-        b.finding(
-            "remote-code-external",
-            Severity::High,
-            Some(path),
-            format!(
-                "auto_map runs code from another repository, {repo}, which this scan cannot see"
-            ),
-        );
-    }
-    for d in &c.defects {
-        b.finding("metadata-unreadable", Severity::Info, Some(path), d.clone());
-    }
-}
-
-fn read_adapter(b: &mut Builder, path: &str) {
-    let Some(bytes) = b.files.read(path, MAX_META) else {
-        return;
-    };
-    match config::parse_adapter_config(&bytes) {
-        Ok(a) => {
-            if let Some(base) = a.base_model_name_or_path.as_deref() {
-                b.base_model(base, Some("adapter"), a.revision.as_deref(), path);
-            }
-            if let Some(t) = &a.peft_type {
-                b.file_prop(path, "aibom:peft-type", t.clone());
-            }
-            if let Some(t) = &a.task_type {
-                b.file_prop(path, "aibom:peft-task-type", t.clone());
-                // The card's pipeline_tag (read first) wins; the adapter's task type fills the gap.
-                Builder::set_once(&mut b.facts.task, config::peft_task(t));
-            }
-        }
-        Err(e) => b.finding("metadata-unreadable", Severity::Low, Some(path), e),
-    }
-}
-
-/// sentence-transformers `modules.json`: the pipeline of modules the library assembles.
-fn read_st_modules(b: &mut Builder, path: &str) {
-    let Some(bytes) = b.files.read(path, MAX_META) else {
-        return;
-    };
-    match config::parse_sentence_transformers_modules(&bytes) {
-        Ok(modules) => {
-            for m in &modules {
-                if let Some(t) = &m.type_ {
-                    let dir = m.path.as_deref().filter(|p| !p.is_empty()).unwrap_or(".");
-                    b.file_prop(path, "aibom:st-module", format!("{dir}: {t}"));
-                }
-            }
-            if !modules.is_empty() {
-                Builder::set_once(&mut b.facts.library_name, Some("sentence-transformers"));
-            }
-        }
-        Err(e) => b.finding("metadata-unreadable", Severity::Low, Some(path), e),
-    }
-}
-
-/// A Piper voice config (`<voice>.onnx.json` beside `<voice>.onnx`): its dataset and language are
-/// model facts; sample rate, quality, speaker count and Piper version describe the voice file.
-/// False when the file is JSON of another kind (then it is read like any other config).
-fn read_piper_voice(b: &mut Builder, path: &str) -> bool {
-    let Some(bytes) = b.files.read(path, MAX_META) else {
-        return true;
-    };
-    let v = match config::parse_piper_voice_config(&bytes) {
-        Ok(Some(v)) => v,
-        Ok(None) => return false,
-        Err(e) => {
-            b.finding("metadata-unreadable", Severity::Low, Some(path), e);
-            return true;
-        }
-    };
-    if let Some(d) = v.dataset.as_deref().filter(|d| !d.trim().is_empty()) {
-        let known = b.facts.datasets.len();
-        let i = b.dataset(d, path);
-        // A voice's dataset is a name of recordings, not a Hub dataset id.
-        if i >= known {
-            b.facts.datasets[i].hub_id = None;
-        }
-    }
-    if let Some(l) = v.language.as_deref().filter(|l| !l.trim().is_empty()) {
-        b.facts.languages.push(l.trim().to_string());
-    }
-    if let Some(pv) = &v.piper_version {
-        b.file_prop(path, "aibom:piper-version", pv.clone());
-        Builder::set_once(&mut b.facts.library_name, Some("piper"));
-    }
-    if let Some(r) = v.sample_rate {
-        b.file_prop(path, "aibom:sample-rate", r.to_string());
-    }
-    if let Some(q) = &v.quality {
-        b.file_prop(path, "aibom:voice-quality", q.clone());
-    }
-    if let Some(n) = v.num_speakers {
-        b.file_prop(path, "aibom:speakers", n.to_string());
-    }
-    for d in &v.defects {
-        b.finding("metadata-unreadable", Severity::Info, Some(path), d.clone());
-    }
-    true
-}
-
-fn read_weights(b: &mut Builder, f: &FileRecord) {
-    let path = f.path.as_str();
-    let on_disk = b.files.path(path);
-    // A file named like a format with a header reader is read as that format even when its content
-    // was identified as something else: a broken or hostile header must be a finding, not `binary`.
-    let (facts, defects) = match formats::promised_format(path).filter(|p| *p != f.format) {
-        Some(promised) => formats::read_as_promised(&on_disk, f.format, promised, f.size, path),
-        None => formats::read_facts(&on_disk, f.format, f.size, path),
-    };
-    for d in &defects {
-        let severity = if d.code.ends_with("-unreadable") {
-            Severity::Medium
-        } else {
-            Severity::Low
-        };
-        b.facts.findings.push(Finding {
-            code: d.code.to_string(),
-            severity,
-            path: Some(path.to_string()),
-            message: d.message.clone(),
-            offset: d.offset,
-            member: None,
-            evidence: None,
-        });
-    }
-    match facts {
-        FormatFacts::Safetensors(s) => {
-            *b.params_by_format.entry("safetensors").or_default() += s.parameters;
-            let dt = b.dtypes_by_format.entry("safetensors").or_default();
-            for (k, v) in &s.dtypes {
-                *dt.entry(k.clone()).or_default() += v;
-            }
-            b.file_prop(path, "aibom:parameters", s.parameters.to_string());
-            b.file_prop(path, "aibom:tensors", s.tensor_count.to_string());
-            for (k, v) in &s.metadata {
-                if k.to_ascii_lowercase().contains("license") {
-                    b.statement(path, SourceKind::SafetensorsMetadata, v.clone());
-                }
-            }
-        }
-        FormatFacts::Gguf(g) => {
-            *b.params_by_format.entry("gguf").or_default() += g.parameters;
-            b.file_prop(path, "aibom:parameters", g.parameters.to_string());
-            b.file_prop(path, "aibom:tensors", g.tensor_count.to_string());
-            let fa = &mut b.facts;
-            Builder::set_once(&mut fa.architecture_family, g.architecture.as_deref());
-            if fa.context_length.is_none() {
-                fa.context_length = g.context_length;
-            }
-            // The file type (`general.file_type`, what llama-quantize was asked for) comes before the
-            // tensor types it produced.
-            let label = g.file_type.map(formats::gguf::file_type_label);
-            fa.quantization
-                .extend(label.iter().map(|l| format!("gguf file type {l}")));
-            fa.quantization
-                .extend(g.quantizations.keys().map(|q| format!("gguf {q}")));
-            if let Some(l) = label {
-                b.file_prop(path, "aibom:gguf-file-type", l);
-            }
-            if g.chat_template.is_some() {
-                b.chat_template(path);
-            }
-            Builder::set_once(&mut b.gguf_name, g.name.as_deref());
-            if let Some(l) = &g.license {
-                b.statement(path, SourceKind::GgufMetadata, l.clone());
-            }
-            for bm in &g.base_models {
-                let id = match (&bm.organization, &bm.name, &bm.repo_url) {
-                    (_, _, Some(url)) if hub_id_from_url(url).is_some() => hub_id_from_url(url),
-                    (Some(org), Some(name), _) => Some(format!("{org}/{name}")),
-                    (None, Some(name), _) => Some(name.clone()),
-                    _ => None,
-                };
-                if let Some(id) = id {
-                    b.base_model(&id, None, bm.version.as_deref(), path);
-                }
-            }
-            for d in &g.datasets {
-                b.dataset(d, path);
-            }
-        }
-        FormatFacts::Onnx(o) => {
-            *b.params_by_format.entry("onnx").or_default() += o.parameters;
-            b.file_prop(path, "aibom:parameters", o.parameters.to_string());
-            if let Some(p) = &o.producer_name {
-                b.file_prop(path, "aibom:onnx-producer", p.clone());
-            }
-            for (d, v) in &o.opsets {
-                b.file_prop(
-                    path,
-                    "aibom:onnx-opset",
-                    format!("{}={v}", if d.is_empty() { "ai.onnx" } else { d }),
-                );
-            }
-            for d in &o.custom_domains {
-                b.finding(
-                    "onnx-custom-domain",
-                    Severity::Medium,
-                    Some(path),
-                    format!("uses operators from custom domain {d}, which need code outside the model to run"),
-                );
-            }
-            let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-            let files = &b.files;
-            let defects = formats::onnx::check_external(&o, parent, &|p| files.get(p).is_some());
-            for d in defects {
-                b.finding(d.code, Severity::High, Some(path), d.message);
-            }
-        }
-        FormatFacts::ShardIndex(ix) => {
-            let parent = path
-                .rsplit_once('/')
-                .map(|(p, _)| format!("{p}/"))
-                .unwrap_or_default();
-            let files = &b.files;
-            let defects = shard_index::check(&ix, &|shard| {
-                files.get(&format!("{parent}{shard}")).map(|r| r.size)
-            });
-            for d in defects {
-                b.finding(d.code, Severity::High, Some(path), d.message);
-            }
-        }
-        FormatFacts::None => {}
-    }
-}
-
-fn hub_id_from_url(url: &str) -> Option<String> {
-    let rest = url
-        .strip_prefix("https://huggingface.co/")
-        .or_else(|| url.strip_prefix("https://hf.co/"))?;
-    let id = rest.trim_end_matches('/');
-    looks_like_hub_id(id).then(|| id.to_string())
-}
-
-/// HTML licence pages are read this far before their markup is stripped (saved pages carry scripts
-/// and styles that the visible text does not).
-const MAX_LICENSE_HTML: u64 = 4 * 1024 * 1024;
-
-fn read_licence_file(b: &mut Builder, path: &str, name: &str) {
-    let html_name = matches!(formats::extension(name).as_str(), "html" | "htm");
-    let cap = if html_name {
-        MAX_LICENSE_HTML
-    } else {
-        MAX_LICENSE_TEXT
-    };
-    let Some(mut text) = b.files.text(path, cap) else {
-        return;
-    };
-    if html_name || license::looks_like_html(&text) {
-        text = license::html_to_text(&text);
-    }
-    let words = name.replace(['-', ' ', '.'], "_");
-    let source = if name.starts_with("notice") {
-        SourceKind::NoticeFile
-    } else if words.contains("use_policy") || words.contains("acceptable_use") {
-        SourceKind::UsePolicyFile
-    } else {
-        SourceKind::LicenseFile
-    };
-    b.statement(path, source, text);
-}
-
+/// A code file: a dependency manifest, else source whose SPDX headers are licence evidence.
 fn read_code(b: &mut Builder, path: &str, name: &str) {
-    let list = if name.starts_with("requirements") && name.ends_with(".txt") {
-        b.files
-            .text(path, MAX_META)
-            .map(|t| deps::parse_requirements(&t, path))
-    } else if name == "pyproject.toml" {
-        b.files
-            .text(path, MAX_META)
-            .map(|t| deps::parse_pyproject(&t, path))
-    } else if name == "environment.yml" || name == "environment.yaml" {
-        b.files
-            .text(path, MAX_META)
-            .map(|t| deps::parse_environment_yml(&t, path))
-    } else {
-        None
-    };
-    if let Some(list) = list {
-        for d in list.dependencies {
-            let libs = &mut b.facts.libraries;
-            match libs.iter_mut().find(|l| l.purl == d.purl) {
-                Some(l) => {
-                    if !l.sources.contains(&d.source) {
-                        l.sources.push(d.source.clone());
-                    }
-                }
-                None => libs.push(Library {
-                    name: d.name,
-                    version: d.version,
-                    purl: d.purl,
-                    sources: vec![d.source],
-                }),
-            }
-        }
-        return;
+    if !code::read_manifest(b, path, name) {
+        licence::read_spdx_headers(b, path);
     }
-    if let Some(head) = b.files.text(path, CODE_HEAD) {
-        for id in deps::spdx_license_headers(&head) {
-            b.statement(path, SourceKind::SpdxHeader, id);
-        }
-    }
-}
-
-/// Croissant manifests, dataset cards and dataset listings.
-fn read_data_manifest(b: &mut Builder, f: &FileRecord, name: &str) {
-    let path = f.path.as_str();
-    if f.format == Format::Json || name.ends_with(".jsonld") {
-        if f.size > MAX_META {
-            return;
-        }
-        let Some(bytes) = b.files.read(path, MAX_META) else {
-            return;
-        };
-        if dataset::is_croissant(&bytes) {
-            match dataset::parse_croissant(&bytes) {
-                Ok(c) => add_croissant(b, path, c),
-                Err(e) => b.finding("metadata-unreadable", Severity::Low, Some(path), e),
-            }
-        } else if f.role != Role::Documentation {
-            read_dataset_listing(b, path, &bytes);
-        }
-        return;
-    }
-    if name == "readme.md" && !is_root(path) {
-        let Some(text) = b.files.text(path, MAX_META) else {
-            return;
-        };
-        let card = dataset::parse_dataset_card(&text);
-        let is_dataset = !card.task_categories.is_empty()
-            || !card.size_categories.is_empty()
-            || !card.source_datasets.is_empty()
-            || !card.configs.is_empty();
-        if !is_dataset {
-            return;
-        }
-        let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or(path);
-        let title = card
-            .pretty_name
-            .clone()
-            .or(card.title.clone())
-            .unwrap_or_else(|| dir.to_string());
-        let i = b.dataset(&title, path);
-        let prefix = format!("{dir}/");
-        let local: Vec<String> = b
-            .files
-            .inv
-            .files
-            .iter()
-            .filter(|x| x.path.starts_with(&prefix) && x.path != path)
-            .map(|x| x.path.clone())
-            .collect();
-        let ds = &mut b.facts.datasets[i];
-        ds.files.extend(local);
-        ds.derived_from.extend(card.source_datasets.iter().cloned());
-        for l in &card.license {
-            b.statement(path, SourceKind::DatasetCard, l.clone());
-        }
-    }
-}
-
-fn add_croissant(b: &mut Builder, path: &str, c: dataset::Croissant) {
-    let name = c.name.clone().unwrap_or_else(|| path.to_string());
-    let i = b.dataset(&name, path);
-    let dir = path
-        .rsplit_once('/')
-        .map(|(d, _)| format!("{d}/"))
-        .unwrap_or_default();
-    let mut local = Vec::new();
-    let mut findings = Vec::new();
-    for file in &c.distribution {
-        let Some(url) = file.content_url.as_deref() else {
-            continue;
-        };
-        if url.contains("://") || url.starts_with('/') || url.split('/').any(|s| s == "..") {
-            continue;
-        }
-        let rel = format!("{dir}{}", url.trim_start_matches("./"));
-        match (b.files.get(&rel), &file.sha256) {
-            (Some(rec), Some(want)) if !rec.sha256.eq_ignore_ascii_case(want) => findings.push((
-                "dataset-hash-mismatch",
-                Severity::High,
-                format!(
-                    "{rel}: SHA-256 {} but the Croissant manifest says {want}",
-                    rec.sha256
-                ),
-            )),
-            (Some(_), _) => local.push(rel),
-            (None, _) if file.kind == dataset::CroissantFileKind::FileObject => findings.push((
-                "dataset-file-missing",
-                Severity::Info,
-                format!("{rel} is listed in the Croissant manifest but not present"),
-            )),
-            _ => {}
-        }
-    }
-    for (code, sev, msg) in findings {
-        b.finding(code, sev, Some(path), msg);
-    }
-    for d in &c.defects {
-        b.finding("metadata-unreadable", Severity::Info, Some(path), d.clone());
-    }
-    let ds = &mut b.facts.datasets[i];
-    ds.files.extend(local);
-    Builder::set_once(&mut ds.description, c.description.as_deref());
-    Builder::set_once(&mut ds.url, c.url.as_deref());
-    Builder::set_once(&mut ds.published, c.date_published.as_deref());
-    ds.creators.extend(c.creator.iter().cloned());
-    ds.derived_from.extend(c.derived_from.iter().cloned());
-    ds.sensitive.extend(c.sensitive.iter().cloned());
-    for l in &c.license {
-        b.statement(path, SourceKind::CroissantLicense, l.clone());
-    }
-}
-
-/// A JSON file that lists training data: a `datasets` array of names, or an array of objects with a
-/// `name` and a `lines`/`weight`/`num_examples` count (a sampling mixture).
-fn read_dataset_listing(b: &mut Builder, path: &str, bytes: &[u8]) {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-        return;
-    };
-    if let Some(list) = v.get("datasets").and_then(|d| d.as_array()) {
-        for name in list.iter().filter_map(|x| x.as_str()).take(MAX_MEMBERS) {
-            b.dataset(name, path);
-        }
-        return;
-    }
-    let Some(arr) = v.as_array() else { return };
-    let members: Vec<String> = arr
-        .iter()
-        .filter(|x| {
-            x.get("name").is_some_and(|n| n.is_string())
-                && ["lines", "weight", "num_examples", "num_samples"]
-                    .iter()
-                    .any(|k| x.get(k).is_some())
-        })
-        .filter_map(|x| x["name"].as_str().map(str::to_string))
-        .collect();
-    if members.is_empty() || members.len() * 2 < arr.len() {
-        return;
-    }
-    let i = b.dataset(&format!("training data mixture ({path})"), path);
-    let ds = &mut b.facts.datasets[i];
-    ds.description = Some(format!("{} data sources listed in {path}", members.len()));
-    ds.members.extend(members.into_iter().take(MAX_MEMBERS));
 }
 
 /// Resolve licences, pick parameters, compute completeness.
 fn finish(mut b: Builder, inv: &Inventory) -> Analysis {
-    // Parameters: the first weight format present in this order, never a sum across formats.
-    for fmt in ["safetensors", "gguf", "onnx"] {
-        if let Some(&p) = b.params_by_format.get(fmt) {
-            b.facts.parameters = Some(p);
-            b.facts.dtypes = b.dtypes_by_format.remove(fmt).unwrap_or_default();
-            break;
-        }
-    }
-    let mut formats: Vec<String> = inv
-        .files
-        .iter()
-        .filter(|f| f.role == Role::Weights)
-        .map(|f| f.format.as_str().to_string())
-        .collect();
-    formats.sort();
-    formats.dedup();
-    b.facts.weight_formats = formats;
+    weights::settle(&mut b, inv);
 
     // Identity.
     let prov = &b.facts.provenance;
@@ -1108,7 +422,7 @@ fn finish(mut b: Builder, inv: &Inventory) -> Analysis {
     dedup(&mut b.facts.tags);
     dedup(&mut b.facts.quantization);
 
-    resolve_licences(&mut b);
+    licence::resolve(&mut b);
     let completeness = completeness::assess(&b.facts);
     Analysis {
         facts: b.facts,
@@ -1119,161 +433,4 @@ fn finish(mut b: Builder, inv: &Inventory) -> Analysis {
 fn dedup(v: &mut Vec<String>) {
     let mut seen = BTreeSet::new();
     v.retain(|x| seen.insert(x.clone()));
-}
-
-fn resolve_licences(b: &mut Builder) {
-    let statements = std::mem::take(&mut b.statements);
-    let report = license::analyze(statements);
-    let entry = |res: &license::Resolution, ack| -> Vec<LicenseEntry> {
-        license::cyclonedx_licenses(res, ack)
-            .into_iter()
-            .map(|choice| LicenseEntry {
-                display: res.expression.clone().unwrap_or_default(),
-                choice,
-            })
-            .collect()
-    };
-    let mut ml = ModelLicenses {
-        use_restricted: report.use_restricted,
-        ..Default::default()
-    };
-    let mut declared_seen = BTreeSet::new();
-    for ev in &report.evidence {
-        let st = &ev.statement;
-        let res = &ev.resolution;
-        let shown = res
-            .expression
-            .clone()
-            .unwrap_or_else(|| "no recognisable licence".to_string());
-        let value: String = st
-            .value
-            .chars()
-            .take(80)
-            .collect::<String>()
-            .replace('\n', " ");
-        ml.evidence.push(format!(
-            "{} (sha256 {}) {}: {}{} -> {} [{} {:.2}]",
-            st.path,
-            &st.sha256.get(..12).unwrap_or(""),
-            serde_json::to_value(st.source)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            value,
-            if st.value.chars().count() > 80 {
-                "…"
-            } else {
-                ""
-            },
-            shown,
-            res.method,
-            res.confidence
-        ));
-        let model_level = matches!(
-            st.source,
-            SourceKind::CardLicense
-                | SourceKind::CardLicenseName
-                | SourceKind::CardLicenseLink
-                | SourceKind::LicenseFile
-                | SourceKind::NoticeFile
-                | SourceKind::GgufMetadata
-                | SourceKind::SafetensorsMetadata
-        ) && is_root(&st.path)
-            || matches!(
-                st.source,
-                SourceKind::GgufMetadata | SourceKind::SafetensorsMetadata
-            );
-        if let Some(expr) = &res.expression {
-            let file_entries = entry(res, Acknowledgement::Declared);
-            if matches!(
-                st.source,
-                SourceKind::LicenseFile | SourceKind::NoticeFile | SourceKind::SpdxHeader
-            ) {
-                let ff = b.facts.files.entry(st.path.clone()).or_default();
-                if ff.licenses.is_empty() {
-                    ff.licenses = file_entries.clone();
-                }
-            }
-            if model_level && declared_seen.insert(license::normalise_expression(expr)) {
-                ml.declared.extend(file_entries);
-            }
-            if matches!(
-                st.source,
-                SourceKind::CroissantLicense | SourceKind::DatasetCard
-            ) {
-                if let Some(d) = b
-                    .facts
-                    .datasets
-                    .iter_mut()
-                    .find(|d| d.sources.contains(&st.path))
-                {
-                    if d.licenses.is_empty() {
-                        d.licenses = entry(res, Acknowledgement::Declared);
-                    }
-                }
-            }
-        }
-    }
-    if let Some(concluded) = &report.concluded {
-        let norm = license::normalise_expression(concluded);
-        let res = report
-            .evidence
-            .iter()
-            .map(|e| &e.resolution)
-            .find(|r| {
-                r.expression
-                    .as_deref()
-                    .map(license::normalise_expression)
-                    .as_deref()
-                    == Some(norm.as_str())
-            })
-            .cloned()
-            .unwrap_or_else(|| license::resolve_expression(concluded));
-        ml.concluded = entry(&res, Acknowledgement::Concluded);
-    }
-    for l in &report.licenses {
-        if l.use_restricted {
-            for r in &l.restrictions {
-                if !ml.restrictions.contains(r) {
-                    ml.restrictions.push(r.clone());
-                }
-            }
-        }
-    }
-    for c in &report.conflicts {
-        ml.conflicts.push(c.message.clone());
-        let path = report.evidence.get(c.a).map(|e| e.statement.path.clone());
-        b.finding(
-            "license-conflict",
-            Severity::Medium,
-            path.as_deref(),
-            c.message.clone(),
-        );
-    }
-    let model_level = report
-        .evidence
-        .iter()
-        .filter(|e| {
-            !matches!(
-                e.statement.source,
-                SourceKind::SpdxHeader | SourceKind::CroissantLicense | SourceKind::DatasetCard
-            )
-        })
-        .count();
-    if model_level == 0 {
-        b.finding(
-            "license-missing",
-            Severity::Low,
-            None,
-            "no licence statement for the model found in the directory",
-        );
-    } else if ml.declared.is_empty() {
-        b.finding(
-            "license-unresolved",
-            Severity::Low,
-            None,
-            "licence statements were found but none could be resolved to an SPDX id or known model licence",
-        );
-    }
-    b.facts.licenses = ml;
 }
