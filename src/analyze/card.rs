@@ -160,3 +160,187 @@ fn first_paragraph(s: &str) -> &str {
         None => p,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::testutil::{model, MODEL_NAME};
+    use crate::facts::{Metric, Severity};
+
+    const CARD: &str = "---
+license: apache-2.0
+base_model: acme/base
+base_model_relation: finetune
+datasets:
+- acme/corpus
+language:
+- en
+- fr
+- en
+pipeline_tag: text-generation
+library_name: transformers
+tags: [toy]
+model-index:
+- name: acme-chat
+  results:
+  - task: {type: text-generation, name: Naming}
+    dataset: {type: acme/corpus, name: Corpus, split: test}
+    metrics:
+    - {type: accuracy, value: 0.5}
+    - {name: Exact match, value: 0.25}
+co2_eq_emissions:
+  emissions: 1.5
+  source: estimate
+---
+
+# Acme Chat
+
+## Model Description
+
+First paragraph.
+
+Second paragraph.
+
+## Intended Uses
+
+Tests.
+";
+
+    #[test]
+    fn card_fields_become_model_facts() {
+        let m = model(&[("README.md", CARD.as_bytes())]);
+        let f = &m.a.facts;
+        assert_eq!(f.name, "acme-chat", "model-index name before the title");
+        assert_eq!(f.task.as_deref(), Some("text-generation"));
+        assert_eq!(f.library_name.as_deref(), Some("transformers"));
+        assert_eq!(f.description.as_deref(), Some("First paragraph."));
+        assert_eq!(f.languages, ["en", "fr"], "deduplicated");
+        assert_eq!(f.tags, ["toy"]);
+        assert!(f.card.present);
+        assert_eq!(f.card.intended_uses.as_deref(), Some("Tests."));
+        assert_eq!(
+            f.card.metrics,
+            [
+                Metric {
+                    metric_type: "accuracy".into(),
+                    value: "0.5".into(),
+                    slice: Some("Naming on Corpus (test)".into()),
+                },
+                Metric {
+                    metric_type: "Exact match".into(),
+                    value: "0.25".into(),
+                    slice: Some("Naming on Corpus (test)".into()),
+                },
+            ]
+        );
+        assert_eq!(f.card.co2_grams, Some(1.5));
+        assert_eq!(
+            f.card.co2_details.get("source").map(String::as_str),
+            Some("estimate")
+        );
+        let bases: Vec<_> = f
+            .base_models
+            .iter()
+            .map(|b| (b.id.as_str(), b.relation.as_deref(), b.sources.clone()))
+            .collect();
+        assert_eq!(
+            bases,
+            [("acme/base", Some("finetune"), vec!["README.md".to_string()])]
+        );
+        let ds: Vec<_> = f
+            .datasets
+            .iter()
+            .map(|d| (d.name.as_str(), d.hub_id.as_deref()))
+            .collect();
+        assert_eq!(ds, [("acme/corpus", Some("acme/corpus"))]);
+        let lic: Vec<&str> = f
+            .licenses
+            .concluded
+            .iter()
+            .map(|e| e.display.as_str())
+            .collect();
+        assert_eq!(lic, ["Apache-2.0"]);
+        assert_eq!(m.codes(), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn the_title_names_the_model_unless_it_is_the_template_heading() {
+        let m = model(&[("README.md", b"# Model card for acme-small\n\nHello.\n")]);
+        assert_eq!(m.a.facts.name, "acme-small");
+        assert_eq!(m.a.facts.description.as_deref(), Some("Hello."));
+        let m = model(&[("README.md", b"# Model Card for Model ID\n")]);
+        assert_eq!(m.a.facts.name, MODEL_NAME);
+    }
+
+    #[test]
+    fn description_is_cut_at_1000_characters() {
+        let long = "é".repeat(1500);
+        let text = format!("# t\n\n## Model Description\n\n{long}\n");
+        let m = model(&[("README.md", text.as_bytes())]);
+        assert_eq!(
+            m.a.facts.description.as_deref().map(|d| d.chars().count()),
+            Some(1000)
+        );
+    }
+
+    #[test]
+    fn missing_card_is_a_finding() {
+        let m = model(&[("config.json", b"{}")]);
+        assert!(!m.a.facts.card.present);
+        assert_eq!(m.finding("card-missing").severity, Severity::Low);
+        assert_eq!(m.finding("card-missing").path, None);
+    }
+
+    #[test]
+    fn which_file_is_the_card() {
+        // README.md at the root first.
+        let m = model(&[
+            (
+                "MODEL_CARD",
+                b"# Model card for from-model-card\n".as_slice(),
+            ),
+            ("README.md", b"# From Readme\n"),
+        ]);
+        assert_eq!(m.a.facts.name, "From Readme");
+        // Else MODEL_CARD / model_card.md at the root.
+        let m = model(&[
+            ("model_card.md", b"# Model card for root-card\n".as_slice()),
+            ("sub/README.md", b"# Not the card\n"),
+        ]);
+        assert_eq!(m.a.facts.name, "root-card");
+        // Else the only file so named anywhere.
+        let m = model(&[("data/MODEL_CARD", b"# Model card for nested\n".as_slice())]);
+        assert_eq!(m.a.facts.name, "nested");
+        // Two of them: neither is the card.
+        let m = model(&[
+            ("a/MODEL_CARD", b"# Model card for a\n".as_slice()),
+            ("b/MODEL_CARD", b"# Model card for b\n"),
+        ]);
+        assert_eq!(m.a.facts.name, MODEL_NAME);
+        assert!(m.codes().contains(&"card-missing"));
+    }
+
+    #[test]
+    fn placeholders_and_broken_front_matter_are_findings() {
+        let m = model(&[(
+            "README.md",
+            b"---\nlicense: mit\n---\n# m\n\n## Uses\n\n### Direct Use\n\n[More Information Needed]\n"
+                .as_slice(),
+        )]);
+        assert_eq!(m.a.facts.card.intended_uses, None);
+        assert_eq!(m.a.facts.card.placeholders, ["intended_uses"]);
+        let f = m.finding("card-placeholder");
+        assert_eq!(
+            (f.severity, f.path.as_deref()),
+            (Severity::Info, Some("README.md"))
+        );
+        let m = model(&[(
+            "README.md",
+            b"---\nlicense: [unclosed\n---\n# m\n".as_slice(),
+        )]);
+        let f = m.finding("card-unreadable");
+        assert_eq!(
+            (f.severity, f.path.as_deref()),
+            (Severity::Low, Some("README.md"))
+        );
+    }
+}

@@ -74,3 +74,88 @@ pub(super) fn remote_code(b: &mut Builder, path: &str, c: &HfConfig) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::testutil::model;
+    use crate::facts::{Library, Severity};
+
+    #[test]
+    fn dependency_manifests_become_libraries_merged_across_files() {
+        let m = model(&[
+            (
+                "requirements.txt",
+                b"torch==2.3.0\nnumpy>=1.26\n".as_slice(),
+            ),
+            (
+                "pyproject.toml",
+                b"[project]\nname = \"x\"\ndependencies = [\"torch==2.3.0\", \"requests\"]\n",
+            ),
+            ("environment.yml", b"dependencies:\n  - python=3.11\n"),
+        ]);
+        let libs: Vec<(&str, Option<&str>, &str, Vec<&str>)> =
+            m.a.facts
+                .libraries
+                .iter()
+                .map(|l: &Library| {
+                    (
+                        l.name.as_str(),
+                        l.version.as_deref(),
+                        l.purl.as_str(),
+                        l.sources.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect();
+        assert_eq!(
+            libs,
+            [
+                ("python", None, "pkg:conda/python", vec!["environment.yml"]),
+                (
+                    "torch",
+                    Some("2.3.0"),
+                    "pkg:pypi/torch@2.3.0",
+                    vec!["pyproject.toml", "requirements.txt"]
+                ),
+                (
+                    "requests",
+                    None,
+                    "pkg:pypi/requests",
+                    vec!["pyproject.toml"]
+                ),
+                ("numpy", None, "pkg:pypi/numpy", vec!["requirements.txt"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn auto_map_code_is_a_finding_on_the_file_it_runs() {
+        let m = model(&[
+            (
+                "config.json",
+                br#"{"auto_map": {"AutoConfig": "configuration_x.XConfig",
+                    "AutoModel": "modeling_x.XModel",
+                    "AutoTokenizer": "other/repo--tokenization_y.YTokenizer"}}"#
+                    .as_slice(),
+            ),
+            ("modeling_x.py", b"class XModel: pass\n"),
+        ]);
+        assert_eq!(
+            m.findings(),
+            [
+                ("card-missing", Severity::Low, None),
+                ("remote-code", Severity::Medium, Some("config.json")),
+                ("remote-code", Severity::Medium, Some("modeling_x.py")),
+                ("remote-code-external", Severity::High, Some("config.json")),
+                ("license-missing", Severity::Low, None),
+            ]
+        );
+        let absent = &m.a.facts.findings[1];
+        assert!(
+            absent.message.contains("configuration_x.py")
+                && absent.message.contains("not in the model"),
+            "{}",
+            absent.message
+        );
+        assert!(m.a.facts.findings[3].message.contains("other/repo"));
+    }
+}

@@ -27,6 +27,8 @@ mod config;
 mod datasets;
 mod licence;
 mod security;
+#[cfg(test)]
+mod testutil;
 mod weights;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -433,4 +435,155 @@ fn finish(mut b: Builder, inv: &Inventory) -> Analysis {
 fn dedup(v: &mut Vec<String>) {
     let mut seen = BTreeSet::new();
     v.retain(|x| seen.insert(x.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_hub_id;
+    use super::testutil::{gguf, model, run, safetensors, Kv, MODEL_NAME};
+
+    #[test]
+    fn hub_ids() {
+        for ok in ["gpt2", "acme/model-1.5", "a_b/c.d"] {
+            assert!(looks_like_hub_id(ok), "{ok}");
+        }
+        for bad in ["", "a/b/c", "./x", "a/.b", "/abs", "a b", "a//b"] {
+            assert!(!looks_like_hub_id(bad), "{bad}");
+        }
+        assert!(!looks_like_hub_id(&"x".repeat(97)));
+    }
+
+    #[test]
+    fn the_name_comes_from_the_first_source_that_gives_one() {
+        let g = gguf(&[("general.name", Kv::Str("From GGUF"))]);
+        let m = model(&[("m.gguf", &g)]);
+        assert_eq!(m.a.facts.name, "From GGUF");
+        let m = model(&[("m.gguf", &g), ("README.md", b"# Model card for titled\n")]);
+        assert_eq!(m.a.facts.name, "titled", "the card's title before GGUF");
+        let m = model(&[("config.json", b"{}".as_slice())]);
+        assert_eq!(m.a.facts.name, MODEL_NAME, "else the directory");
+    }
+
+    #[test]
+    fn datasets_and_base_models_named_twice_are_merged() {
+        let g = gguf(&[
+            ("general.base_model.0.name", Kv::Str("Base")),
+            ("general.base_model.0.organization", Kv::Str("ACME")),
+            ("general.base_model.0.version", Kv::Str("r1")),
+            ("general.datasets", Kv::Strs(&["corpus", "Acme/Other"])),
+        ]);
+        let m = model(&[
+            (
+                "README.md",
+                b"---\nbase_model: acme/base\nbase_model_relation: quantized\ndatasets:\n- acme/corpus\n- acme/other\n---\n# m\n"
+                    .as_slice(),
+            ),
+            ("m.gguf", &g),
+        ]);
+        let f = &m.a.facts;
+        let bases: Vec<_> = f
+            .base_models
+            .iter()
+            .map(|b| {
+                (
+                    b.id.as_str(),
+                    b.relation.as_deref(),
+                    b.revision.as_deref(),
+                    b.sources.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            bases,
+            [(
+                "acme/base",
+                Some("quantized"),
+                Some("r1"),
+                vec!["README.md".to_string(), "m.gguf".to_string()]
+            )],
+            "one entry: case-insensitive id, first relation, the revision filled in later"
+        );
+        let ds: Vec<_> = f
+            .datasets
+            .iter()
+            .map(|d| (d.name.as_str(), d.sources.clone()))
+            .collect();
+        assert_eq!(
+            ds,
+            [
+                (
+                    "acme/corpus",
+                    vec!["README.md".to_string(), "m.gguf".to_string()]
+                ),
+                (
+                    "acme/other",
+                    vec!["README.md".to_string(), "m.gguf".to_string()]
+                ),
+            ],
+            "`corpus` is `acme/corpus`; ids compare case-insensitively"
+        );
+    }
+
+    #[test]
+    fn a_single_file_model_is_read_as_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tiny.safetensors");
+        std::fs::write(
+            &file,
+            safetensors(&[("w", "F32", 3)], Some(r#"{"license": "mit"}"#)),
+        )
+        .unwrap();
+        let (inv, a) = run(&file);
+        assert_eq!(inv.files.len(), 1);
+        assert_eq!(a.facts.parameters, Some(3));
+        assert_eq!(a.facts.weight_formats, ["safetensors"]);
+        let lic: Vec<&str> = a
+            .facts
+            .licenses
+            .concluded
+            .iter()
+            .map(|e| e.display.as_str())
+            .collect();
+        assert_eq!(lic, ["MIT"]);
+        assert_eq!(a.facts.provenance, Default::default());
+    }
+
+    #[test]
+    fn the_card_is_read_before_every_other_file() {
+        // The card's pipeline_tag wins over the adapter's task although the adapter comes first in
+        // inventory order.
+        let adapter = br#"{"base_model_name_or_path": "acme/b", "task_type": "SEQ_CLS"}"#;
+        let m = model(&[
+            ("adapter_config.json", adapter.as_slice()),
+            (
+                "data/MODEL_CARD",
+                b"---\npipeline_tag: fill-mask\n---\n# m\n",
+            ),
+        ]);
+        let order: Vec<&str> = m.inv.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(order, ["adapter_config.json", "data/MODEL_CARD"]);
+        assert_eq!(m.a.facts.task.as_deref(), Some("fill-mask"));
+        let m = model(&[("adapter_config.json", adapter.as_slice())]);
+        assert_eq!(m.a.facts.task.as_deref(), Some("text-classification"));
+    }
+
+    #[test]
+    fn completeness_is_assessed_on_the_final_facts() {
+        let m = model(&[
+            (
+                "README.md",
+                b"---\nlicense: mit\npipeline_tag: text-generation\n---\n# m\n".as_slice(),
+            ),
+            ("model.safetensors", &safetensors(&[("w", "F32", 1)], None)),
+        ]);
+        let present: Vec<&str> =
+            m.a.completeness
+                .items
+                .iter()
+                .filter(|i| i.present)
+                .map(|i| i.key)
+                .collect();
+        assert_eq!(present, ["licence", "task", "parameters"]);
+        assert_eq!(m.a.completeness.score, 15 + 4 + 4);
+    }
 }

@@ -167,3 +167,172 @@ pub(super) fn settle(b: &mut Builder, inv: &Inventory) {
     formats.dedup();
     b.facts.weight_formats = formats;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::hub_id_from_url;
+    use crate::analyze::testutil::{gguf, model, safetensors, Kv};
+    use crate::facts::Severity;
+
+    #[test]
+    fn safetensors_headers_give_parameters_dtypes_and_licence() {
+        let a = safetensors(
+            &[("w", "F32", 3), ("b", "F16", 2)],
+            Some(r#"{"format": "pt", "license": "MIT"}"#),
+        );
+        let b = safetensors(&[("x", "F32", 4)], None);
+        let m = model(&[("a.safetensors", &a), ("b.safetensors", &b)]);
+        let f = &m.a.facts;
+        assert_eq!(f.parameters, Some(9), "summed over the files of one format");
+        let dtypes: Vec<(&str, u64)> = f.dtypes.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(dtypes, [("F16", 2), ("F32", 7)]);
+        assert_eq!(f.weight_formats, ["safetensors"]);
+        assert_eq!(
+            m.props("a.safetensors"),
+            [("aibom:parameters", "5"), ("aibom:tensors", "2")]
+        );
+        let lic: Vec<&str> = f
+            .licenses
+            .concluded
+            .iter()
+            .map(|e| e.display.as_str())
+            .collect();
+        assert_eq!(lic, ["MIT"]);
+        assert!(f.licenses.evidence[0].starts_with("a.safetensors (sha256 "));
+    }
+
+    #[test]
+    fn gguf_metadata_becomes_model_facts() {
+        let g = gguf(&[
+            ("general.architecture", Kv::Str("llama")),
+            ("general.name", Kv::Str("Acme Tiny")),
+            ("general.license", Kv::Str("apache-2.0")),
+            ("general.file_type", Kv::U32(15)),
+            ("llama.context_length", Kv::U32(8192)),
+            ("tokenizer.chat_template", Kv::Str("{{ x }}")),
+            ("general.base_model.count", Kv::U32(2)),
+            ("general.base_model.0.name", Kv::Str("Base")),
+            ("general.base_model.0.organization", Kv::Str("Acme")),
+            (
+                "general.base_model.0.repo_url",
+                Kv::Str("https://huggingface.co/acme/base-1b"),
+            ),
+            ("general.base_model.0.version", Kv::Str("v1")),
+            ("general.base_model.1.name", Kv::Str("Other")),
+            ("general.base_model.1.organization", Kv::Str("Org")),
+            ("general.datasets", Kv::Strs(&["acme/d1", "plain"])),
+        ]);
+        let m = model(&[("acme.gguf", &g)]);
+        let f = &m.a.facts;
+        assert_eq!(f.name, "Acme Tiny");
+        assert_eq!(f.architecture_family.as_deref(), Some("llama"));
+        assert_eq!(f.context_length, Some(8192));
+        assert_eq!(f.quantization, ["gguf file type Q4_K_M"]);
+        assert_eq!(f.chat_template_files, ["acme.gguf"]);
+        assert_eq!(f.parameters, Some(0));
+        assert_eq!(f.weight_formats, ["gguf"]);
+        assert_eq!(
+            m.props("acme.gguf"),
+            [
+                ("aibom:parameters", "0"),
+                ("aibom:tensors", "0"),
+                ("aibom:gguf-file-type", "Q4_K_M")
+            ]
+        );
+        let bases: Vec<_> = f
+            .base_models
+            .iter()
+            .map(|b| (b.id.as_str(), b.revision.as_deref()))
+            .collect();
+        assert_eq!(bases, [("acme/base-1b", Some("v1")), ("Org/Other", None)]);
+        let ds: Vec<_> = f
+            .datasets
+            .iter()
+            .map(|d| (d.name.as_str(), d.hub_id.as_deref()))
+            .collect();
+        assert_eq!(ds, [("acme/d1", Some("acme/d1")), ("plain", Some("plain"))]);
+        let lic: Vec<&str> = f
+            .licenses
+            .concluded
+            .iter()
+            .map(|e| e.display.as_str())
+            .collect();
+        assert_eq!(lic, ["Apache-2.0"]);
+    }
+
+    #[test]
+    fn parameters_come_from_one_format_only() {
+        let st = safetensors(&[("w", "F32", 6)], None);
+        let g = gguf(&[("general.architecture", Kv::Str("llama"))]);
+        let m = model(&[("model.safetensors", &st), ("model.gguf", &g)]);
+        assert_eq!(m.a.facts.parameters, Some(6), "safetensors before GGUF");
+        assert_eq!(m.a.facts.weight_formats, ["gguf", "safetensors"]);
+    }
+
+    #[test]
+    fn header_defects_are_findings_on_the_file() {
+        let m = model(&[("model.gguf", b"not a gguf file".as_slice())]);
+        let f = m.finding("gguf-unreadable");
+        assert_eq!(
+            (f.severity, f.path.as_deref()),
+            (Severity::Medium, Some("model.gguf"))
+        );
+        assert_eq!(m.a.facts.parameters, None);
+        let m = model(&[("empty.safetensors", b"".as_slice())]);
+        assert_eq!(m.finding("safetensors-truncated").severity, Severity::Low);
+    }
+
+    #[test]
+    fn shard_index_names_missing_shards() {
+        let st = safetensors(&[("a", "F32", 1)], None);
+        let index = br#"{"metadata": {"total_size": 8}, "weight_map": {
+            "a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}"#;
+        let m = model(&[
+            ("model-00001-of-00002.safetensors", &st),
+            ("model.safetensors.index.json", index),
+        ]);
+        let f = m.finding("shard-missing");
+        assert_eq!(
+            (f.severity, f.path.as_deref()),
+            (Severity::High, Some("model.safetensors.index.json"))
+        );
+        assert!(
+            f.message.contains("model-00002-of-00002.safetensors"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn onnx_graph_facts_describe_the_file() {
+        let onnx = include_bytes!("../../fixtures/formats/tiny.onnx");
+        let m = model(&[("voice.onnx", onnx.as_slice())]);
+        assert_eq!(m.a.facts.parameters, Some(20));
+        assert_eq!(m.a.facts.weight_formats, ["onnx"]);
+        assert_eq!(
+            m.props("voice.onnx"),
+            [
+                ("aibom:parameters", "20"),
+                ("aibom:onnx-producer", "aibom-fixture"),
+                ("aibom:onnx-opset", "ai.onnx=17")
+            ]
+        );
+    }
+
+    #[test]
+    fn hub_ids_from_urls() {
+        assert_eq!(
+            hub_id_from_url("https://huggingface.co/acme/x/").as_deref(),
+            Some("acme/x")
+        );
+        assert_eq!(
+            hub_id_from_url("https://hf.co/gpt2").as_deref(),
+            Some("gpt2")
+        );
+        assert_eq!(
+            hub_id_from_url("https://huggingface.co/acme/x/tree/main"),
+            None
+        );
+        assert_eq!(hub_id_from_url("https://example.org/acme/x"), None);
+    }
+}
