@@ -39,7 +39,7 @@ pub fn assess(f: &ModelFacts) -> Completeness {
         item(
             "licence",
             15,
-            !f.licenses.concluded.is_empty(),
+            f.licenses.agreed(),
             "a licence all sources agree on (card `license`, LICENSE file, weight metadata)",
         ),
         item(

@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+/// The model's licences are decided by [`crate::license::consolidate`], the one model-level rule.
+pub use crate::license::{LicenseEntry, ModelLicenses};
+
 /// Everything aibom learned about one model.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ModelFacts {
@@ -97,29 +100,6 @@ pub struct Library {
     pub purl: String,
     /// Files that declare it.
     pub sources: Vec<String>,
-}
-
-/// A licence ready for CycloneDX: the licence choice object and a short display form.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LicenseEntry {
-    /// A CycloneDX `licenses[]` entry (`{"license": {...}}` or `{"expression": ...}`).
-    pub choice: serde_json::Value,
-    /// `Apache-2.0`, `LicenseRef-aibom-llama3.1`, ...
-    pub display: String,
-}
-
-/// The model's licences and how sure we are.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ModelLicenses {
-    /// The licence every model-level source agrees on (empty when none or in conflict).
-    pub concluded: Vec<LicenseEntry>,
-    /// Every distinct model-level licence declared anywhere.
-    pub declared: Vec<LicenseEntry>,
-    pub conflicts: Vec<String>,
-    pub use_restricted: bool,
-    pub restrictions: Vec<String>,
-    /// One line per statement: `path (sha256 …) source: value -> resolution`.
-    pub evidence: Vec<String>,
 }
 
 /// What the model card says, section by section (None = absent or template placeholder).

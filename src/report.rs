@@ -96,14 +96,13 @@ pub fn analysis_summary(a: &Analysis) -> String {
         },
     );
     let lic = &f.licenses;
-    let shown: Vec<&str> = if lic.concluded.is_empty() {
-        &lic.declared
-    } else {
-        &lic.concluded
-    }
-    .iter()
-    .map(|e| e.display.as_str())
-    .collect();
+    let shown: Vec<&str> = lic
+        .for_model()
+        .map(|(entries, _)| entries)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e.display.as_str())
+        .collect();
     let mut l = if shown.is_empty() {
         "none found".to_string()
     } else {

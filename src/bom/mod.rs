@@ -451,11 +451,8 @@ fn splice(v: &mut Value, facts: &ModelFacts, ds_refs: &[String], opts: &BomOptio
         v["metadata"]["timestamp"] = json!(ts);
     }
     let model = &mut v["metadata"]["component"];
-    let lic = &facts.licenses;
-    if !lic.concluded.is_empty() {
-        model["licenses"] = licenses_json(&lic.concluded, "concluded", spec);
-    } else if !lic.declared.is_empty() {
-        model["licenses"] = licenses_json(&lic.declared, "declared", spec);
+    if let Some((entries, ack)) = facts.licenses.for_model() {
+        model["licenses"] = licenses_json(entries, ack.as_str(), spec);
     }
     if spec >= SpecVersion::V1_6 && !facts.tags.is_empty() {
         let tags: BTreeSet<&String> = facts.tags.iter().collect();

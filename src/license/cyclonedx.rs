@@ -30,7 +30,8 @@ pub enum Acknowledgement {
 }
 
 impl Acknowledgement {
-    fn as_str(self) -> &'static str {
+    /// `declared` / `concluded`, as CycloneDX writes it.
+    pub fn as_str(self) -> &'static str {
         match self {
             Acknowledgement::Declared => "declared",
             Acknowledgement::Concluded => "concluded",

@@ -17,14 +17,22 @@
 //!   the model-level licences and to [`LicenseReport::use_restricted`].
 //! - Licence pages saved as HTML are turned into their visible text first ([`html_to_text`]).
 //! - Nothing here prints, panics or reads files; texts are capped at [`MAX_TEXT`].
+//!
+//! What the model's licence *is* — concluded or declared, restricted or not, missing or unresolved — is
+//! decided in one place, [`consolidate`] (`consolidate.rs`), on top of [`analyze`]; every report reads
+//! its result.
 
 mod catalogue;
+mod consolidate;
 mod cyclonedx;
 mod html;
 #[cfg(test)]
 mod tests;
 mod text;
 
+pub use consolidate::{
+    consolidate, Consolidation, LicenceConflict, LicenseEntry, ModelLicenses, Verdict,
+};
 pub use cyclonedx::{cyclonedx_license_choice, cyclonedx_licenses, Acknowledgement};
 pub use html::{html_to_text, looks_like_html};
 
