@@ -1,6 +1,6 @@
 //! Errors as the user reads them, and their exit codes. The library says what is wrong in its own terms;
-//! here the message gains the flag that fixes it (which method a bundle needs, which keyless flag is
-//! missing). Exit codes: 1 when a check rejected the input (a signature or policy that does not
+//! here the message gains the flag that fixes it (`--allow-symlinks`, `--ignore-paths`, which method a
+//! bundle needs, which keyless flag is missing). Exit codes: 1 when a check rejected the input (a signature or policy that does not
 //! verify), 2 for unusable input, usage and I/O errors.
 
 use std::fmt;
@@ -68,7 +68,14 @@ impl From<VerifyError> for Failure {
 
 /// A library error with the flag that changes the behaviour, where there is one.
 fn render_error(e: &Error) -> String {
-    e.to_string()
+    match e {
+        Error::Symlink { path, hint } => format!(
+            "{}: is a symbolic link (pass --allow-symlinks to hash the file it points to){hint}",
+            path.display()
+        ),
+        Error::IgnorePath { raw, reason } => format!("--ignore-paths {raw}: {reason}"),
+        other => other.to_string(),
+    }
 }
 
 /// Which flags a bundle needs, from what its verification material says.
