@@ -1,6 +1,7 @@
 //! `aibom verify`: a model, file or digest against a Sigstore bundle through the verify façade (the
-//! method chosen from the flags), or a Hugging Face cache through its own façade; the report on stdout,
-//! notes on stderr, exit 0 verified / 1 not verified / 2 unusable input.
+//! method chosen from the flags), or a Hugging Face cache through its own façade; the report in each
+//! `-o FORMAT[=PATH]` (text or json, written as `scan` writes its outputs), notes on stderr, exit 0
+//! verified / 1 not verified / 2 unusable input.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,14 +10,13 @@ use std::time::Instant;
 use clap::Args;
 
 use aibom::attest::AttestError;
-use aibom::output::VerifyFormat;
+use aibom::output::{OutputSpec, VerifyFormat};
 use aibom::pipeline::{self, Claim, Method, Target, VerifyOptions};
 use aibom::Error;
 
-use super::args::{GlobalArgs, WalkArgs};
+use super::args::{self, GlobalArgs, WalkArgs};
 use super::error::Failure;
 use super::progress::Bar;
-use super::write_stdout;
 
 #[derive(Args)]
 pub struct VerifyArgs {
@@ -55,33 +55,30 @@ pub struct VerifyArgs {
     /// Tolerate files the signature does not list (missing files still fail).
     #[arg(long)]
     pub ignore_unsigned_files: bool,
-    /// Output: text (verdict and differing files) or json (the full report).
-    #[arg(short = 'o', long = "output", value_enum, default_value = "text")]
-    pub output: VerifyOutput,
+    /// Output as FORMAT to stdout, or to PATH with FORMAT=PATH (`-` is stdout); repeatable. FORMAT:
+    /// text (the verdict and every differing file), json (the full report).
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FORMAT[=PATH]",
+        default_value = "text"
+    )]
+    pub outputs: Vec<OutputSpec<VerifyFormat>>,
     #[command(flatten)]
     pub walk: WalkArgs,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum VerifyOutput {
-    Text,
-    Json,
-}
-
-impl VerifyOutput {
-    fn format(self) -> VerifyFormat {
-        match self {
-            VerifyOutput::Text => VerifyFormat::Text,
-            VerifyOutput::Json => VerifyFormat::Json,
-        }
-    }
 }
 
 pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
     if let Some(cache) = &args.hf_cache {
         refuse_with_hf_cache(args)?;
+        let dests = args::destinations(&args.outputs, &[])?;
         let report = pipeline::verify_hf_cache(cache)?;
-        write_stdout(pipeline::render_cache(&report, args.output.format()).as_bytes())?;
+        let texts: Vec<String> = args
+            .outputs
+            .iter()
+            .map(|o| pipeline::render_cache(&report, o.format))
+            .collect();
+        args::write_all(&dests, &texts)?;
         return Ok(verdict(report.ok()));
     }
     let (Some(path), Some(bundle)) = (args.path.as_deref(), args.bundle.as_deref()) else {
@@ -105,6 +102,15 @@ pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
         .into());
     }
     let target = Target::parse(path).map_err(AttestError::Invalid)?;
+    // Every output is resolved and checked before anything is read; none may replace an input.
+    let mut inputs: Vec<&Path> = vec![bundle];
+    if let Target::Path(p) = &target {
+        inputs.push(p);
+    }
+    inputs.extend(args.key.as_deref());
+    inputs.extend(args.certificate_chain.iter().map(PathBuf::as_path));
+    inputs.extend(args.trusted_root.as_deref());
+    let dests = args::destinations(&args.outputs, &inputs)?;
     let method = if let Some(k) = &args.key {
         Method::Key(k.clone())
     } else if !args.certificate_chain.is_empty() {
@@ -124,7 +130,11 @@ pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
         Method::Detect
     };
     let opts = VerifyOptions {
-        scan: args.walk.scan_options(Path::new(path), Vec::new())?,
+        // A report written inside the model is not one of its files.
+        scan: args.walk.scan_options(
+            Path::new(path),
+            args::outputs_inside(Path::new(path), &dests),
+        )?,
         ignore_unsigned_files: args.ignore_unsigned_files,
         trusted_root: args.trusted_root.clone(),
     };
@@ -133,7 +143,12 @@ pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
     let report = pipeline::verify(&target, bundle, &method, &opts, &bar);
     bar.finish();
     let report = report?;
-    write_stdout(pipeline::render_verify(&report, args.output.format()).as_bytes())?;
+    let texts: Vec<String> = args
+        .outputs
+        .iter()
+        .map(|o| pipeline::render_verify(&report, o.format))
+        .collect();
+    args::write_all(&dests, &texts)?;
     if !g.quiet {
         for n in &report.notes {
             eprintln!("aibom: {n}");
