@@ -6,7 +6,9 @@
 //! The library owns every behaviour — walking and hashing a model
 //! (`walk`, `hash`), identifying files (`formats`, `role`), the inventory (`inventory`, `scan`), rendering
 //! (`report`), output specifications (`output`), writing outputs (`io`) and licence evidence (`license`) —
-//! and never prints; the `aibom` binary is a thin CLI over it.
+//! and never prints, reads no environment variable and names no command-line flag: those belong to the
+//! `aibom` binary's `src/cli/`, which parses, calls a façade, renders and maps exit codes
+//! (`tests/facade.rs` checks that nothing here prints).
 //! See docs/ARCHITECTURE.md for the module map and data flow.
 
 pub mod analyze;

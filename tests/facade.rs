@@ -205,3 +205,35 @@ fn library_errors_name_no_flags_and_the_cli_adds_them() {
         err(&o)
     );
 }
+
+#[test]
+fn the_library_never_prints() {
+    // Only the binary's src/cli prints; stdout and stderr are the CLI's to decide.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut printing = Vec::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&src).unwrap();
+        if rel.starts_with("cli")
+            || rel == Path::new("main.rs")
+            || !rel.to_string_lossy().ends_with(".rs")
+        {
+            continue;
+        }
+        let text = fs::read_to_string(entry.path()).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if ["println!", "eprintln!", "print!(", "eprint!(", "dbg!("]
+                .iter()
+                .any(|m| code.contains(m))
+            {
+                printing.push(format!("src/{}:{}: {}", rel.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        printing.is_empty(),
+        "the library prints:\n{}",
+        printing.join("\n")
+    );
+}
