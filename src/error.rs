@@ -1,5 +1,6 @@
 //! Typed errors for the whole library. Every variant names the path it is about and says what is wrong
-//! with it, so the CLI can print the error as it is and map it to exit code 2 (unusable input).
+//! with it, in the library's terms: the CLI maps them to exit code 2 (unusable input) and adds which flag
+//! changes the behaviour (`--allow-symlinks`, `--ignore-paths`) where there is one.
 
 use std::io;
 use std::path::PathBuf;
@@ -23,9 +24,10 @@ pub enum Error {
     #[error("{path}: no such file or directory")]
     NotFound { path: PathBuf },
 
-    /// A symbolic link was found while symlinks are not allowed.
+    /// A symbolic link was found while symlinks are not allowed (`hint` says what the links look like,
+    /// when they look like something).
     #[error(
-        "{path}: is a symbolic link (pass --allow-symlinks to hash the file it points to){hint}"
+        "{path}: is a symbolic link, and symbolic links are not followed unless allowed{hint}"
     )]
     Symlink { path: PathBuf, hint: &'static str },
 
@@ -50,6 +52,10 @@ pub enum Error {
         "{path}: file changed while it was being hashed ({what}); re-run once writes have finished"
     )]
     Changed { path: PathBuf, what: String },
+
+    /// A path to leave out of the walk is unusable (`raw` as given, `reason` why).
+    #[error("ignore path {raw}: {reason}")]
+    IgnorePath { raw: String, reason: String },
 
     /// A user-supplied option is unusable (bad ignore path, bad output format...).
     #[error("{0}")]

@@ -1,7 +1,14 @@
-//! aibom: AI supply-chain attestation. The library owns every behaviour — walking and hashing a model
+//! aibom: AI supply-chain attestation. The façades in [`pipeline`] are the library's front door: one call
+//! scans a model into everything the outputs need ([`pipeline::scan`] → [`pipeline::Scan`], which renders
+//! each output format), one verifies a model, file or digest against a Sigstore bundle
+//! ([`pipeline::verify`]), one checks a Hugging Face cache ([`pipeline::verify_hf_cache`]).
+//!
+//! The library owns every behaviour — walking and hashing a model
 //! (`walk`, `hash`), identifying files (`formats`, `role`), the inventory (`inventory`, `scan`), rendering
 //! (`report`), output specifications (`output`), writing outputs (`io`) and licence evidence (`license`) —
-//! and never prints; the `aibom` binary is a thin CLI over it.
+//! and never prints, reads no environment variable and names no command-line flag: those belong to the
+//! `aibom` binary's `src/cli/`, which parses, calls a façade, renders and maps exit codes
+//! (`tests/facade.rs` checks that nothing here prints).
 //! See docs/ARCHITECTURE.md for the module map and data flow.
 
 pub mod analyze;
@@ -20,6 +27,7 @@ pub mod inventory;
 pub mod io;
 pub mod license;
 pub mod output;
+pub mod pipeline;
 pub mod provenance;
 pub mod purl;
 pub mod report;

@@ -1,5 +1,6 @@
-//! Output specifications: syft-style `-o FORMAT[=PATH]` (the formats `aibom scan` writes) and where an
-//! output lies relative to a model directory, so the walk can leave it out. Writing them — atomic for
+//! Output specifications: the report formats (`aibom scan`'s [`ReportFormat`], `aibom verify`'s
+//! [`VerifyFormat`]) and their names, syft-style `FORMAT[=PATH]` specs of either, and where an output lies
+//! relative to a model directory, so the walk can leave it out. Writing them — atomic for
 //! files, in place for devices and fifos, `-` for standard output — is [`crate::io`]'s.
 
 use std::path::{Path, PathBuf};
@@ -22,25 +23,11 @@ impl ReportFormat {
     pub const NAMES: &'static str = "cyclonedx-json[@1.5|@1.6|@1.7], json, table";
 }
 
-/// One `-o FORMAT[=PATH]`: a format, written to `path` or to stdout when there is none (or it is `-`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputSpec {
-    pub format: ReportFormat,
-    pub path: Option<PathBuf>,
-}
-
-impl FromStr for OutputSpec {
+impl FromStr for ReportFormat {
     type Err = String;
 
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        let (fmt, path) = match s.split_once('=') {
-            Some((f, "")) => return Err(format!("'{f}=': missing path after '='")),
-            // `FORMAT=-` is standard output, as plain `FORMAT` is.
-            Some((f, "-")) => (f, None),
-            Some((f, p)) => (f, Some(PathBuf::from(p))),
-            None => (s, None),
-        };
-        let format = match fmt.split_once('@') {
+    fn from_str(fmt: &str) -> std::result::Result<Self, Self::Err> {
+        Ok(match fmt.split_once('@') {
             Some(("cyclonedx-json", v)) => {
                 ReportFormat::CycloneDxJson(SpecVersion::parse(v).ok_or_else(|| {
                     format!("unsupported CycloneDX version '{v}' (expected 1.5, 1.6 or 1.7)")
@@ -55,8 +42,60 @@ impl FromStr for OutputSpec {
                     ReportFormat::NAMES
                 ))
             }
+        })
+    }
+}
+
+/// A report format `aibom verify` can write (signature checks and Hugging Face cache checks alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyFormat {
+    /// The verdict and every differing file, one per line.
+    Text,
+    /// The full report as JSON.
+    Json,
+}
+
+impl VerifyFormat {
+    pub const NAMES: &'static str = "text, json";
+}
+
+impl FromStr for VerifyFormat {
+    type Err = String;
+
+    fn from_str(fmt: &str) -> std::result::Result<Self, Self::Err> {
+        match fmt {
+            "text" => Ok(VerifyFormat::Text),
+            "json" => Ok(VerifyFormat::Json),
+            _ => Err(format!(
+                "unknown output format '{fmt}' (expected one of: {})",
+                VerifyFormat::NAMES
+            )),
+        }
+    }
+}
+
+/// One `-o FORMAT[=PATH]`: a format, written to `path` or to stdout when there is none (or it is `-`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec<F = ReportFormat> {
+    pub format: F,
+    pub path: Option<PathBuf>,
+}
+
+impl<F: FromStr<Err = String>> FromStr for OutputSpec<F> {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let (fmt, path) = match s.split_once('=') {
+            Some((f, "")) => return Err(format!("'{f}=': missing path after '='")),
+            // `FORMAT=-` is standard output, as plain `FORMAT` is.
+            Some((f, "-")) => (f, None),
+            Some((f, p)) => (f, Some(PathBuf::from(p))),
+            None => (s, None),
         };
-        Ok(OutputSpec { format, path })
+        Ok(OutputSpec {
+            format: fmt.parse()?,
+            path,
+        })
     }
 }
 
@@ -111,5 +150,21 @@ mod tests {
             ReportFormat::CycloneDxJson(SpecVersion::V1_6)
         );
         assert!("cyclonedx-json@1.4".parse::<OutputSpec>().is_err());
+    }
+
+    #[test]
+    fn verify_outputs_take_the_same_syntax() {
+        let o: OutputSpec<VerifyFormat> = "json=r.json".parse().unwrap();
+        assert_eq!(o.format, VerifyFormat::Json);
+        assert_eq!(o.path.as_deref(), Some(Path::new("r.json")));
+        assert_eq!(
+            "text".parse::<OutputSpec<VerifyFormat>>().unwrap(),
+            OutputSpec {
+                format: VerifyFormat::Text,
+                path: None
+            }
+        );
+        assert!("table".parse::<OutputSpec<VerifyFormat>>().is_err());
+        assert!("json=".parse::<OutputSpec<VerifyFormat>>().is_err());
     }
 }

@@ -1,5 +1,6 @@
-//! The scan: walk a model, hash every file once, identify formats and roles, and assemble the
-//! [`Inventory`]. This is the single pass every other job (digest, BOM, signing, verification) builds on.
+//! The scan engine: walk a model, hash every file once, identify formats and roles, and assemble the
+//! [`Inventory`]. This is the single pass every other job (digest, BOM, signing, verification) builds on;
+//! callers come through the façade in [`crate::pipeline`], which composes it with the analysis.
 
 use std::path::Path;
 
@@ -110,10 +111,4 @@ pub fn model_name(root: &Path) -> String {
         .or_else(|| root.file_name())
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "model".to_string())
-}
-
-/// Walk, hash and describe a model in one call.
-pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Inventory> {
-    let model = hash_model(root, opts, &mut |_| {}, progress)?;
-    Ok(inventory(&model, &opts.walk))
 }

@@ -148,10 +148,10 @@ pub fn normalize_ignore_path(root: &Path, raw: &str) -> Result<String> {
         match resolved.strip_prefix(&canon_root) {
             Ok(r) => r.to_path_buf(),
             Err(_) => {
-                return Err(Error::Usage(format!(
-                    "--ignore-paths {raw}: not inside the model directory {}",
-                    root.display()
-                )))
+                return Err(Error::IgnorePath {
+                    raw: raw.to_string(),
+                    reason: format!("not inside the model directory {}", root.display()),
+                })
             }
         }
     } else {
@@ -163,23 +163,26 @@ pub fn normalize_ignore_path(root: &Path, raw: &str) -> Result<String> {
             Component::Normal(s) => match s.to_str() {
                 Some(s) => parts.push(s),
                 None => {
-                    return Err(Error::Usage(format!(
-                        "--ignore-paths {raw}: not valid UTF-8"
-                    )))
+                    return Err(Error::IgnorePath {
+                        raw: raw.to_string(),
+                        reason: "not valid UTF-8".to_string(),
+                    })
                 }
             },
             Component::CurDir => {}
             _ => {
-                return Err(Error::Usage(format!(
-                "--ignore-paths {raw}: must be a path inside the model, relative to it (no '..')"
-            )))
+                return Err(Error::IgnorePath {
+                    raw: raw.to_string(),
+                    reason: "must be a path inside the model, relative to it (no '..')".to_string(),
+                })
             }
         }
     }
     if parts.is_empty() {
-        return Err(Error::Usage(format!(
-            "--ignore-paths {raw}: names the model itself"
-        )));
+        return Err(Error::IgnorePath {
+            raw: raw.to_string(),
+            reason: "names the model itself".to_string(),
+        });
     }
     Ok(parts.join("/"))
 }

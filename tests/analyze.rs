@@ -6,11 +6,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use aibom::analyze::{analyze, Analysis};
+use aibom::analyze::Analysis;
 use aibom::bom::{self, BomOptions, SpecVersion};
 use aibom::hash::NoProgress;
 use aibom::inventory::Inventory;
-use aibom::scan::{self, ScanOptions};
+use aibom::pipeline::{self, ScanOptions};
 use serde_json::Value;
 
 fn fixture(rel: &str) -> PathBuf {
@@ -19,12 +19,10 @@ fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The scan façade's inventory and analysis of `path`.
 fn run(path: &Path) -> (Inventory, Analysis) {
-    let opts = ScanOptions::default();
-    let model = scan::hash_model(path, &opts, &mut |_| {}, &NoProgress).unwrap();
-    let inv = scan::inventory(&model, &opts.walk);
-    let a = analyze(&model, &inv);
-    (inv, a)
+    let s = pipeline::scan(path, &ScanOptions::default(), &NoProgress).unwrap();
+    (s.inventory, s.analysis)
 }
 
 /// Build the BOM in every version, check references, dump, and return the 1.6 one.

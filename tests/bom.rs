@@ -4,23 +4,25 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-use aibom::analyze;
 use aibom::bom::{self, BomOptions, SpecVersion};
 use aibom::completeness;
 use aibom::facts::{
     BaseModel, CardFacts, DatasetFact, Finding, Library, LicenseEntry, Metric, ModelFacts,
     ModelLicenses, Severity,
 };
-use aibom::scan::{self, ScanOptions};
+use aibom::pipeline::{self, Scan, ScanOptions};
 use serde_json::{json, Value};
 
 mod common;
 use common::dump;
 
-fn aibom() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_aibom"))
+mod util;
+use util::{aibom, run};
+
+/// The scan façade over `dir`.
+fn scan(dir: &Path) -> Scan {
+    pipeline::scan(dir, &ScanOptions::default(), &aibom::hash::NoProgress).unwrap()
 }
 
 fn model_dir() -> tempfile::TempDir {
@@ -133,15 +135,9 @@ fn rich_facts(name: &str) -> ModelFacts {
     }
 }
 
+/// A BOM of the files in `dir` (the scan façade's inventory) with hand-made facts.
 fn build(dir: &Path, facts: &ModelFacts, spec: SpecVersion, ts: Option<&str>) -> Value {
-    let model = scan::hash_model(
-        dir,
-        &ScanOptions::default(),
-        &mut |_| {},
-        &aibom::hash::NoProgress,
-    )
-    .unwrap();
-    let inv = scan::inventory(&model, &ScanOptions::default().walk);
+    let inv = scan(dir).inventory;
     let c = completeness::assess(facts);
     bom::build(
         &inv,
@@ -272,78 +268,55 @@ fn missing_facts_are_absent_not_invented() {
 #[test]
 fn cli_scan_honours_source_date_epoch_and_is_byte_identical() {
     let d = model_dir();
-    let run = |epoch: Option<&str>| {
+    let scan_with = |epoch: Option<&str>| {
         let mut c = aibom();
         c.arg("scan").arg(d.path()).arg("-q");
         match epoch {
             Some(e) => c.env("SOURCE_DATE_EPOCH", e),
             None => c.env_remove("SOURCE_DATE_EPOCH"),
         };
-        let o = c.output().unwrap();
+        let o = run(&mut c);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         o.stdout
     };
-    let a = run(Some("1700000000"));
-    assert_eq!(a, run(Some("1700000000")));
+    let a = scan_with(Some("1700000000"));
+    assert_eq!(a, scan_with(Some("1700000000")));
     let v: Value = serde_json::from_slice(&a).unwrap();
     dump("cli-epoch-1.6", &v);
     assert_eq!(v["metadata"]["timestamp"], "2023-11-14T22:13:20Z");
     assert_eq!(v["specVersion"], "1.6");
     assert_eq!(bom::check_refs(&v), Vec::<String>::new());
-    let none: Value = serde_json::from_slice(&run(None)).unwrap();
+    let none: Value = serde_json::from_slice(&scan_with(None)).unwrap();
     assert!(none["metadata"]["timestamp"].is_null());
 }
 
 #[test]
 fn cli_rejects_bad_timestamp_and_unknown_spec_version() {
     let d = model_dir();
-    let o = aibom()
+    let o = run(aibom()
         .arg("scan")
         .arg(d.path())
-        .args(["--timestamp", "yesterday"])
-        .output()
-        .unwrap();
+        .args(["--timestamp", "yesterday"]));
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("yesterday"));
-    let o = aibom()
+    let o = run(aibom()
         .arg("scan")
         .arg(d.path())
-        .args(["-o", "cyclonedx-json@1.2"])
-        .output()
-        .unwrap();
+        .args(["-o", "cyclonedx-json@1.2"]));
     assert_eq!(o.status.code(), Some(2));
-    let o = aibom()
+    let o = run(aibom()
         .arg("scan")
         .arg(d.path())
-        .env("SOURCE_DATE_EPOCH", "soon")
-        .output()
-        .unwrap();
+        .env("SOURCE_DATE_EPOCH", "soon"));
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("SOURCE_DATE_EPOCH"));
 }
 
 #[test]
 fn analysis_of_the_example_model_builds_a_valid_graph() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tiny-model");
-    let model = scan::hash_model(
-        &root,
-        &ScanOptions::default(),
-        &mut |_| {},
-        &aibom::hash::NoProgress,
-    )
-    .unwrap();
-    let inv = scan::inventory(&model, &ScanOptions::default().walk);
-    let a = analyze::analyze(&model, &inv);
+    let s = scan(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tiny-model"));
     for spec in [SpecVersion::V1_5, SpecVersion::V1_6, SpecVersion::V1_7] {
-        let v = bom::build(
-            &inv,
-            &a.facts,
-            &a.completeness,
-            &BomOptions {
-                spec,
-                timestamp: None,
-            },
-        );
+        let v = s.bom(spec, None);
         dump(&format!("tiny-model-{}", spec.as_str()), &v);
         assert_eq!(bom::check_refs(&v), Vec::<String>::new());
     }

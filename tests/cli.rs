@@ -1,53 +1,19 @@
 //! End-to-end tests of the `aibom` binary: each test builds its own model tree in a temp dir, runs the
-//! command, and checks stdout, stderr and the exit code a user (or CI) relies on.
+//! command (through tests/util: clean environment, deadline), and checks stdout, stderr and the exit
+//! code a user (or CI) relies on.
 
 use std::fs;
 use std::os::unix::fs::{symlink, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-fn aibom() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_aibom"))
-}
-
-/// Run with a deadline, so a bug that blocks (e.g. on a fifo) fails the test instead of hanging CI.
-fn run(cmd: &mut Command) -> Output {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn aibom");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            panic!("aibom did not finish within 60 s: {cmd:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(root: &Path, rel: &str, data: &[u8]) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, data).unwrap();
-}
+mod util;
+use util::{aibom, err as stderr, out as stdout, run, write};
 
 fn sha(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
@@ -269,7 +235,7 @@ fn unreadable_file_exits_2_naming_it() {
         // root reads anything: drop to nobody so the permission bits apply.
         fs::set_permissions(d.path(), fs::Permissions::from_mode(0o755)).unwrap();
         cmd = Command::new("setpriv");
-        cmd.args([
+        util::clean(&mut cmd).args([
             "--reuid=65534",
             "--regid=65534",
             "--clear-groups",

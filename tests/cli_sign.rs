@@ -1,11 +1,12 @@
 //! The edges of `keygen` / `sign` / `attest` / `verify` on the command line: flags that must not swallow
 //! the model path, combinations that would check less than asked, a BOM of another model, bundles that
-//! must not be replaced silently, and messages that say which method or model a bundle is about. Each
-//! test builds its own model, keys and certificates in a temp dir.
+//! must not be replaced silently, messages that say which method or model a bundle is about, and
+//! `verify -o FORMAT[=PATH]`. Each test builds its own model, keys and certificates in a temp dir and runs
+//! the binary through tests/util (clean environment, deadline).
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -13,26 +14,14 @@ use aibom::attest::bundle::{Bundle, Content, Material, MessageSignature, MEDIA_T
 use aibom::attest::keys::PrivateKey;
 use serde_json::Value;
 
+mod util;
+use util::{code, err, out, run};
+
+/// The binary in `dir`, with a clean environment (tests/util).
 fn aibom(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_aibom"));
-    c.current_dir(dir).env_remove("AIBOM_KEY_PASSWORD");
+    let mut c = util::aibom();
+    c.current_dir(dir);
     c
-}
-
-fn run(c: &mut Command) -> Output {
-    c.output().expect("run aibom")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
 }
 
 /// A temp dir with models `m/` and `other/` and a key pair `k.key` / `k.pub`.
@@ -403,4 +392,134 @@ fn sign_refuses_a_bundle_path_that_is_its_own_key() {
     assert_eq!(code(&o), 2, "{}", err(&o));
     assert!(err(&o).contains("k.key"), "{}", err(&o));
     assert_eq!(fs::read(p.join("k.key")).unwrap(), before);
+}
+
+// ---- `verify -o FORMAT[=PATH]`: the syntax and writer of `scan -o` ----
+
+fn verify_in(p: &Path, outputs: &[&str]) -> std::process::Output {
+    let mut c = aibom(p);
+    c.args(["verify", "m", "--bundle", "m.sig", "--key", "k.pub"]);
+    for o in outputs {
+        c.args(["-o", o]);
+    }
+    run(&mut c)
+}
+
+#[test]
+fn verify_writes_each_output_where_its_spec_says() {
+    let t = setup();
+    let p = t.path();
+    let o = run(aibom(p).args(["sign", "m", "--key", "k.key"]));
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    // One verification, the JSON report to a file and the text verdict on stdout.
+    fs::create_dir(p.join("reports")).unwrap();
+    let o = verify_in(p, &["json=reports/r.json", "text"]);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert!(out(&o).starts_with("VERIFIED: m: 2 file(s)"), "{}", out(&o));
+    let written = fs::read(p.join("reports/r.json")).unwrap();
+    let r: Value = serde_json::from_slice(&written).unwrap();
+    assert_eq!(r["verified"], true);
+    // The file holds exactly what `-o json` prints; `FORMAT=-` is stdout too.
+    for spec in ["json", "json=-"] {
+        let o = verify_in(p, &[spec]);
+        assert_eq!(code(&o), 0, "{}", err(&o));
+        assert_eq!(o.stdout, written, "{spec}");
+    }
+    // A report written inside the model is not one of the model's files, on this run or the next.
+    for _ in 0..2 {
+        let o = run(aibom(p).args([
+            "verify",
+            "m",
+            "--bundle",
+            "m.sig",
+            "--key",
+            "k.pub",
+            "-q",
+            "-o",
+            "json=m/verify.json",
+        ]));
+        assert_eq!(code(&o), 0, "{}{}", out(&o), err(&o));
+        assert!(out(&o).is_empty(), "{}", out(&o));
+        assert!(p.join("m/verify.json").is_file());
+    }
+    // Not verified: the reports are still written, and the exit code is 1.
+    fs::write(p.join("m/model.bin"), "tampered").unwrap();
+    let o = verify_in(p, &["text=reports/r.txt", "json"]);
+    assert_eq!(code(&o), 1, "{}{}", out(&o), err(&o));
+    let text = fs::read_to_string(p.join("reports/r.txt")).unwrap();
+    assert!(
+        text.starts_with("NOT VERIFIED: m\n") && text.contains("modified: model.bin"),
+        "{text}"
+    );
+    let r: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(r["verified"], false);
+}
+
+#[test]
+fn verify_output_specs_are_checked_before_anything_is_read() {
+    let t = setup();
+    let p = t.path();
+    let o = run(aibom(p).args(["sign", "m", "--key", "k.key"]));
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let key_before = fs::read(p.join("k.pub")).unwrap();
+    for (specs, says) in [
+        (&["json", "text"][..], "only one output can go to stdout"),
+        (&["table"], "unknown output format 'table'"),
+        (&["json=nowhere/r.json"], "does not exist"),
+        (&["json=k.pub"], "an input of this command"),
+        (&["text=m.sig"], "an input of this command"),
+    ] {
+        let o = verify_in(p, specs);
+        assert_eq!(code(&o), 2, "{specs:?}: {}", err(&o));
+        assert!(err(&o).contains(says), "{specs:?}: {}", err(&o));
+        assert!(out(&o).is_empty(), "{specs:?}: {}", out(&o));
+    }
+    assert_eq!(fs::read(p.join("k.pub")).unwrap(), key_before);
+    Bundle::parse(&fs::read(p.join("m.sig")).unwrap()).expect("the bundle is intact");
+}
+
+#[test]
+fn verify_hf_cache_takes_the_same_outputs() {
+    use sha1::Digest as _;
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    // A one-file Hugging Face cache: the blob is named by its git blob id, the snapshot links to it.
+    let data = b"{\"model_type\": \"bert\"}";
+    let mut h = sha1::Sha1::new();
+    h.update(format!("blob {}\0", data.len()).as_bytes());
+    h.update(data);
+    let blob = hex::encode(h.finalize());
+    let repo = p.join("cache/models--acme--tiny");
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    fs::create_dir_all(repo.join("blobs")).unwrap();
+    fs::create_dir_all(repo.join("snapshots").join(commit)).unwrap();
+    fs::create_dir_all(repo.join("refs")).unwrap();
+    fs::write(repo.join("blobs").join(&blob), data).unwrap();
+    fs::write(repo.join("refs/main"), commit).unwrap();
+    std::os::unix::fs::symlink(
+        format!("../../blobs/{blob}"),
+        repo.join("snapshots").join(commit).join("config.json"),
+    )
+    .unwrap();
+    let o = run(aibom(p).args([
+        "verify",
+        "--hf-cache",
+        "cache",
+        "-o",
+        "json=c.json",
+        "-o",
+        "text",
+    ]));
+    assert_eq!(code(&o), 0, "{}{}", out(&o), err(&o));
+    assert!(
+        out(&o).starts_with("VERIFIED: cache: 1 file(s)"),
+        "{}",
+        out(&o)
+    );
+    let o = run(aibom(p).args(["verify", "--hf-cache", "cache", "-o", "json"]));
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert_eq!(o.stdout, fs::read(p.join("c.json")).unwrap());
+    let o = run(aibom(p).args(["verify", "--hf-cache", "cache", "-o", "json", "-o", "text"]));
+    assert_eq!(code(&o), 2, "{}", err(&o));
+    assert!(err(&o).contains("stdout"), "{}", err(&o));
 }

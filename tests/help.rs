@@ -4,7 +4,9 @@
 //! Also: every subcommand's help has examples, completions name the subcommands, the man page is roff.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod util;
 
 const SUBCOMMANDS: [&str; 8] = [
     "scan",
@@ -18,15 +20,14 @@ const SUBCOMMANDS: [&str; 8] = [
 ];
 
 fn aibom(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_aibom"))
-        .args(args)
-        // A fixed width and no colour, so the text does not depend on the terminal running the tests.
-        .env("COLUMNS", "100")
-        .env("LINES", "50")
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run aibom");
+    let o = util::run(
+        util::aibom()
+            .args(args)
+            // A fixed width and no colour, so the text does not depend on the terminal running the tests.
+            .env("COLUMNS", "100")
+            .env("LINES", "50")
+            .env("NO_COLOR", "1"),
+    );
     assert!(
         o.status.success(),
         "aibom {args:?}: {}",
@@ -41,7 +42,7 @@ fn snapshot_dir() -> PathBuf {
 
 #[test]
 fn every_help_text_matches_its_snapshot() {
-    let bless = std::env::var_os("AIBOM_BLESS").is_some_and(|v| v == "1");
+    let bless = util::blessing();
     let dir = snapshot_dir();
     let mut drift = Vec::new();
     let pages = std::iter::once(None).chain(SUBCOMMANDS.iter().map(Some));

@@ -75,14 +75,17 @@ impl IdentityMatch {
     /// Compile a pattern for [`IdentityMatch::Regex`] with a bounded compiled size. `flag` names the
     /// option the pattern came from, for the error message.
     pub fn regex(pattern: &str, flag: &'static str) -> Result<Self, KeylessError> {
+        IdentityMatch::compile(pattern).map_err(|reason| KeylessError::BadPolicy { flag, reason })
+    }
+
+    /// Compile a pattern for [`IdentityMatch::Regex`] with a bounded compiled size; the error says why
+    /// the pattern is unusable, without naming where it came from.
+    pub fn compile(pattern: &str) -> Result<Self, String> {
         RegexBuilder::new(pattern)
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
             .map(IdentityMatch::Regex)
-            .map_err(|e| KeylessError::BadPolicy {
-                flag,
-                reason: format!("invalid regular expression {pattern:?}: {e}"),
-            })
+            .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
     }
 
     /// Whether `claim` satisfies this matcher.

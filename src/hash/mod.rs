@@ -47,6 +47,10 @@ pub struct FileHash {
 
 /// Receives progress as bytes are hashed; called from worker threads.
 pub trait Progress: Sync {
+    /// Told once, after the walk and before hashing starts, how many files and bytes will be hashed (a
+    /// progress bar decides here whether the job is long enough to show). Default: nothing.
+    fn start(&self, _files: usize, _bytes: u64) {}
+    /// `bytes` more have been hashed.
     fn advance(&self, bytes: u64);
 }
 

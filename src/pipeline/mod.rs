@@ -1,0 +1,17 @@
+//! The façades between the library and its callers: the one place where the engine is composed. A scan
+//! ([`scan`]: walk → hash → inventory → analyze, rendered by [`Scan`]'s methods), a signature check
+//! ([`verify`]: bundle → signature by [`Method`] → content) and a Hugging Face cache check
+//! ([`verify_hf_cache`]). The CLI parses flags, calls one of these, renders and maps the exit code;
+//! tests call the same functions and get the same bytes.
+
+mod scan;
+mod verify;
+
+pub use crate::attest::verify::{NeededMethod, Target, VerifyReport};
+pub use crate::hfcache::CacheReport;
+pub use crate::scan::{HashedModel, ScanOptions};
+pub use scan::{hash, scan, Scan};
+pub use verify::{
+    keyless_policy, render_cache, render_verify, verify, verify_hf_cache, Claim, ClaimKind, Method,
+    PolicyError, VerifyError, VerifyOptions,
+};
