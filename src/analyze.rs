@@ -732,6 +732,15 @@ fn read_weights(b: &mut Builder, f: &FileRecord) {
                 b.finding(d.code, Severity::High, Some(path), d.message);
             }
         }
+        FormatFacts::Pytorch(p) => {
+            *b.params_by_format.entry("pytorch").or_default() += p.parameters;
+            let dt = b.dtypes_by_format.entry("pytorch").or_default();
+            for (k, v) in &p.dtypes {
+                *dt.entry(k.clone()).or_default() += v;
+            }
+            b.file_prop(path, "aibom:parameters", p.parameters.to_string());
+            b.file_prop(path, "aibom:tensors", p.tensor_count.to_string());
+        }
         FormatFacts::ShardIndex(ix) => {
             let parent = path
                 .rsplit_once('/')
@@ -959,7 +968,7 @@ fn read_dataset_listing(b: &mut Builder, path: &str, bytes: &[u8]) {
 /// Resolve licences, pick parameters, compute completeness.
 fn finish(mut b: Builder, inv: &Inventory) -> Analysis {
     // Parameters: the first weight format present in this order, never a sum across formats.
-    for fmt in ["safetensors", "gguf", "onnx"] {
+    for fmt in ["safetensors", "gguf", "onnx", "pytorch"] {
         if let Some(&p) = b.params_by_format.get(fmt) {
             b.facts.parameters = Some(p);
             b.facts.dtypes = b.dtypes_by_format.remove(fmt).unwrap_or_default();
