@@ -134,6 +134,17 @@ pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
                 b.finding(d.code, Severity::High, Some(path), d.message);
             }
         }
+        FormatFacts::Pytorch(p) => {
+            let n = b.params_by_format.entry("pytorch").or_default();
+            *n = n.saturating_add(p.parameters);
+            let dt = b.dtypes_by_format.entry("pytorch").or_default();
+            for (k, v) in &p.dtypes {
+                let n = dt.entry(k.clone()).or_default();
+                *n = n.saturating_add(*v);
+            }
+            b.file_prop(path, "aibom:parameters", p.parameters.to_string());
+            b.file_prop(path, "aibom:tensors", p.tensor_count.to_string());
+        }
         FormatFacts::ShardIndex(ix) => {
             let parent = path
                 .rsplit_once('/')
@@ -162,7 +173,7 @@ fn hub_id_from_url(url: &str) -> Option<String> {
 /// Once every file is read: the parameter count and dtypes of the first weight format present in this
 /// order — never a sum across formats — and the formats of the weight files.
 pub(super) fn settle(b: &mut Builder, inv: &Inventory) {
-    for fmt in ["safetensors", "gguf", "onnx"] {
+    for fmt in ["safetensors", "gguf", "onnx", "pytorch"] {
         if let Some(&p) = b.params_by_format.get(fmt) {
             b.facts.parameters = Some(p);
             b.facts.dtypes = b.dtypes_by_format.remove(fmt).unwrap_or_default();

@@ -1,11 +1,12 @@
 //! File formats: identify what a file is from its first bytes (magic numbers, header shape) and, only
 //! where the content says nothing, from its extension; then, for the formats whose headers describe the
-//! model (safetensors, GGUF, ONNX, shard indexes), read those headers into facts with bounded readers
+//! model (safetensors, GGUF, ONNX, shard indexes, PyTorch checkpoints), read those headers into facts with bounded readers
 //! that never load tensor data, never execute anything and never panic. Problems found on the way are
 //! [`Defect`]s with stable codes (the table [`DEFECT_CODES`]).
 
 pub mod gguf;
 pub mod onnx;
+pub mod pytorch;
 pub mod safetensors;
 pub mod shard_index;
 
@@ -338,6 +339,8 @@ pub const DEFECT_CODES: &[(&str, &str)] = &[
     ("onnx-external-data-no-location", "A tensor (initializer or node attribute) stored externally names no location."),
     ("onnx-external-data-outside", "An external data location (of an initializer or a node attribute tensor) is absolute or contains `..`, so it can read files outside the model (CVE-2024-27318)."),
     ("onnx-external-data-missing", "An external data file is not present in the model directory."),
+    ("pytorch-unreadable", "The PyTorch checkpoint (its zip directory, its data.pkl, or the stacked pickles of a legacy save) could not be read, so no facts were extracted."),
+    ("pytorch-storage-mismatch", "A storage named by the checkpoint's pickle is missing or shorter than its element count needs, a tensor reaches past its storage, or a tensor's size overflows 64 bits."),
 ];
 
 /// Facts read from a file's header.
@@ -348,6 +351,7 @@ pub enum FormatFacts {
     Gguf(gguf::GgufInfo),
     Onnx(onnx::OnnxInfo),
     ShardIndex(shard_index::ShardIndex),
+    Pytorch(pytorch::PytorchInfo),
     /// No header reader for this format (identified only), or the header could not be read.
     None,
 }
@@ -400,6 +404,14 @@ pub fn read_facts(
                 (FormatFacts::Onnx(i), d)
             }
             Err(e) => failed(e, "onnx-unreadable"),
+        },
+        Format::PytorchZip | Format::Pickle => match pytorch::read(path, format, size) {
+            Ok(Some(i)) => {
+                let d = i.defects.clone();
+                (FormatFacts::Pytorch(i), d)
+            }
+            Ok(None) => (FormatFacts::None, Vec::new()),
+            Err(e) => failed(e, "pytorch-unreadable"),
         },
         Format::Json if name.ends_with(".index.json") => match shard_index::read(path, size) {
             Ok(i) => {
@@ -705,6 +717,7 @@ mod tests {
             "gguf.rs",
             "onnx.rs",
             "shard_index.rs",
+            "pytorch.rs",
         ] {
             let all = std::fs::read_to_string(dir.join(f)).unwrap();
             let mut src = all.split("#[cfg(test)]").next().unwrap().to_string();
@@ -714,10 +727,19 @@ mod tests {
                 src.replace_range(a..b, "");
             }
             for lit in src.split('"').skip(1).step_by(2) {
-                let prefixed = ["safetensors-", "gguf-", "onnx-", "shard-", "defects-"]
-                    .iter()
-                    .any(|p| lit.starts_with(p));
-                if prefixed && !lit.contains(' ') && !lit.contains('.') {
+                let prefixed = [
+                    "safetensors-",
+                    "gguf-",
+                    "onnx-",
+                    "shard-",
+                    "defects-",
+                    "pytorch-",
+                ]
+                .iter()
+                .any(|p| lit.starts_with(p));
+                // ("pytorch-zip" and "pytorch-tar" are format names, not defect codes.)
+                let format_name = matches!(lit, "pytorch-zip" | "pytorch-tar");
+                if prefixed && !lit.contains(' ') && !lit.contains('.') && !format_name {
                     used.insert(lit.to_string());
                 }
             }

@@ -31,6 +31,7 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("pickle-dangerous-import", Severity::Critical, "A pickle imports an object on the known-dangerous list (eval, os.system, subprocess, published scanner-bypass gadgets, ...), which runs code or touches the system when the file is loaded."),
     ("pickle-unknown-import", Severity::High, "A pickle imports an object outside the known-safe allow-list; loading calls it, and unlisted objects are where scanner-bypass gadgets hide."),
     ("pickle-unresolved-global", Severity::High, "A pickle imports an object whose name cannot be read from the file (STACK_GLOBAL on computed operands, or an EXT registry code), so it must be assumed dangerous."),
+    ("pickle-unresolved-array", Severity::High, "A joblib NumPy array wrapper's data size (or where its data is read from) cannot be worked out from the pickle, so the bytes after it, which joblib reads as data, could not be told apart from opcodes and were not checked."),
     ("pickle-unknown-opcode", Severity::Medium, "A pickle stream contains a byte that is not a pickle opcode, so the rest of the stream could not be checked."),
     ("pickle-truncated", Severity::Medium, "A pickle stream ends before its STOP opcode."),
     ("pickle-bad-operand", Severity::Medium, "A pickle opcode has an operand that is malformed (bad protocol, non-numeric memo key, invalid module or attribute name)."),

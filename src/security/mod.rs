@@ -237,7 +237,10 @@ fn jinja<R: Read>(r: &mut R, sink: &mut Sink) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Text or unidentified binary: a protocol 0/1 pickle, a compressed pickle, or neither.
+/// Text or unidentified binary: a protocol 0/1 pickle, a compressed pickle, or neither. Content decides:
+/// a head that looks compressed is decompressed, and the raw bytes are analysed as well whenever they
+/// look like a pickle, since a text pickle can pass a compression magic check (`(S` is a valid zlib
+/// header) and loaders differ on what they take for compressed (joblib only sees zlib in `0x78`).
 fn other_file<R: Read + Seek>(
     r: &mut BufReader<R>,
     size: u64,
@@ -247,34 +250,76 @@ fn other_file<R: Read + Seek>(
 ) -> std::io::Result<()> {
     let head = head_of(r, PROBE)?;
     let complete = (head.len() as u64) >= size;
+    let mut failure = None;
+    let mut inflated = false;
     if let Some(codec) = spool::codec_of(&head) {
-        return compressed(r, size, codec, ext, sink, caps);
-    }
-    if pickle::looks_like_pickle(&head, complete) {
-        let named = PICKLE_EXTENSIONS.contains(&ext) || CHECKPOINT_EXTENSIONS.contains(&ext);
-        // Under any other name (README, LICENSE, notes), text can look like a protocol 0 pickle by
-        // chance ("N." is one): walk it only when its head imports or calls something, which a
-        // data-only pickle never does and which is the only way one runs code.
-        let h = pickle::walk_bytes(&head, pickle::Limits::default());
-        let active = !h.imports.is_empty()
-            || !h.calls.is_empty()
-            || h.anomalies
-                .iter()
-                .any(|a| a.code == "pickle-unresolved-global");
-        if named || active {
-            return pickle_file(r, sink);
+        match compressed(r, size, codec, ext, sink, caps)? {
+            Inflated::Pickle | Inflated::Analysed => inflated = true,
+            Inflated::NotPickle => {}
+            Inflated::Failed(why) => failure = Some(why),
         }
+    }
+    if raw_pickle(r, &head, complete, ext, sink)? || inflated {
         return Ok(());
     }
     if PICKLE_EXTENSIONS.contains(&ext) {
-        sink.add(
-            "unscannable",
-            None,
-            format!(".{ext} file with unrecognised content"),
-            "the file is named like a pickle but is neither a pickle nor a supported compressed stream",
-        );
+        match failure {
+            Some(why) => sink.add(
+                "unscannable",
+                None,
+                why.clone(),
+                format!("the file is named like a pickle, is not one, and looks compressed but cannot be decompressed: {why}"),
+            ),
+            None => sink.add(
+                "unscannable",
+                None,
+                format!(".{ext} file with unrecognised content"),
+                "the file is named like a pickle but is neither a pickle nor a supported compressed stream",
+            ),
+        }
     }
     Ok(())
+}
+
+/// The raw bytes as a pickle, when their head is one; whether they were walked.
+fn raw_pickle<R: Read + Seek>(
+    r: &mut BufReader<R>,
+    head: &[u8],
+    complete: bool,
+    ext: &str,
+    sink: &mut Sink,
+) -> std::io::Result<bool> {
+    if !pickle::looks_like_pickle(head, complete) {
+        return Ok(false);
+    }
+    let named = PICKLE_EXTENSIONS.contains(&ext) || CHECKPOINT_EXTENSIONS.contains(&ext);
+    // Under any other name (README, LICENSE, notes), text can look like a protocol 0 pickle by
+    // chance ("N." is one): walk it only when its head imports or calls something, which a
+    // data-only pickle never does and which is the only way one runs code.
+    let h = pickle::walk_bytes(head, pickle::Limits::default());
+    let active = !h.imports.is_empty()
+        || !h.calls.is_empty()
+        || h.anomalies
+            .iter()
+            .any(|a| a.code == "pickle-unresolved-global");
+    if !(named || active) {
+        return Ok(false);
+    }
+    sink.set_member(None);
+    pickle_file(r, sink)?;
+    Ok(true)
+}
+
+/// What became of a stream that looked compressed.
+enum Inflated {
+    /// It decompressed to a pickle (or to too much, reported), which was analysed.
+    Pickle,
+    /// It decompressed to a container (a compressed tar, ...), which was opened and analysed.
+    Analysed,
+    /// It decompressed to something that is not a pickle.
+    NotPickle,
+    /// It could not be decompressed (why).
+    Failed(String),
 }
 
 /// A compressed stream (joblib and friends): decompress with caps, walk it when it holds a pickle.
@@ -285,9 +330,7 @@ fn compressed<R: Read + Seek>(
     ext: &str,
     sink: &mut Sink,
     caps: &Caps,
-) -> std::io::Result<()> {
-    let member = format!("<{} stream>", codec.as_str());
-    sink.set_member(Some(member));
+) -> std::io::Result<Inflated> {
     // First only the head of the decompressed stream: most compressed files are not pickles.
     r.seek(SeekFrom::Start(0))?;
     let head = match spool::decoder(codec, &mut *r) {
@@ -300,52 +343,55 @@ fn compressed<R: Read + Seek>(
     let head = match head {
         Ok(h) => h,
         Err(e) => {
-            if PICKLE_EXTENSIONS.contains(&ext) {
-                sink.add(
-                    "unscannable",
-                    None,
-                    e.to_string(),
-                    format!("the {} stream cannot be decompressed: {e}", codec.as_str()),
-                );
-            }
-            sink.set_member(None);
-            return Ok(());
+            return Ok(Inflated::Failed(format!(
+                "the {} stream cannot be decompressed: {e}",
+                codec.as_str()
+            )))
         }
     };
     let complete = head.len() < PROBE;
     if container::is_container_head(&head) {
         // A compressed tar (or zip, 7z, ...): opened as a container.
         container::analyze_compressed_file(r, size, codec, sink, caps);
-        return Ok(());
+        return Ok(Inflated::Analysed);
     }
     if !pickle::looks_like_pickle(&head, complete) && !PICKLE_EXTENSIONS.contains(&ext) {
-        sink.set_member(None);
-        return Ok(());
+        return Ok(Inflated::NotPickle);
     }
+    sink.set_member(Some(format!("<{} stream>", codec.as_str())));
     r.seek(SeekFrom::Start(0))?;
     let mut budget = caps.total;
     let res = spool::decoder(codec, &mut *r)
         .map_err(SpoolError::Io)
         .and_then(|d| spool::spool(d, caps.per_stream, Some(size), caps, &mut budget));
-    match res {
+    let out = match res {
         Ok(mut sp) => {
             let (limits, legacy) = stream::limits_for(&head);
             let rep = sp.walk(0, limits);
             stream::report(sink, &rep, legacy, "the decompressed pickle");
+            Inflated::Pickle
         }
-        Err(SpoolError::Io(e)) => sink.add(
-            "unscannable",
-            None,
-            e.to_string(),
-            format!("the {} stream cannot be decompressed: {e}", codec.as_str()),
-        ),
-        Err(e) => sink.add(
-            "compressed-bomb",
-            None,
-            e.to_string(),
-            format!("the {} stream {e}; not analysed", codec.as_str()),
-        ),
-    }
+        Err(SpoolError::Io(e)) => {
+            // Its head decompressed to a pickle, so this is a damaged compressed pickle; the raw
+            // bytes are still looked at.
+            sink.add(
+                "unscannable",
+                None,
+                e.to_string(),
+                format!("the {} stream cannot be decompressed: {e}", codec.as_str()),
+            );
+            Inflated::NotPickle
+        }
+        Err(e) => {
+            sink.add(
+                "compressed-bomb",
+                None,
+                e.to_string(),
+                format!("the {} stream {e}; not analysed", codec.as_str()),
+            );
+            Inflated::Pickle
+        }
+    };
     sink.set_member(None);
-    Ok(())
+    Ok(out)
 }

@@ -129,6 +129,7 @@ pub(crate) fn report(sink: &mut Sink, r: &PickleReport, expect_trailing: bool, w
         }
         let code = match a.code {
             "pickle-unresolved-global" => "pickle-unresolved-global",
+            "pickle-unresolved-array" => "pickle-unresolved-array",
             "pickle-unknown-opcode" => "pickle-unknown-opcode",
             "pickle-truncated" => "pickle-truncated",
             "pickle-trailing-data" => "pickle-trailing-data",
