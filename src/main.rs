@@ -750,9 +750,8 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
     };
     let signature = match signature {
         Ok(s) => s,
-        Err(AttestError::Rejected(reason)) => {
-            let report =
-                VerifyReport::rejected(&target, &format!("{}: {reason}", bundle_path.display()));
+        Err(AttestError::Rejected(problem)) => {
+            let report = VerifyReport::rejected(&target, problem.context(bundle_path.display()));
             print_verify_report(&report, args.output)?;
             return Ok(ExitCode::from(1));
         }
@@ -781,8 +780,8 @@ fn run_verify(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, AttestError
     bar.0.finish_and_clear();
     let mut report = match checked {
         Ok(r) => r,
-        Err(AttestError::Rejected(reason)) => {
-            let mut r = VerifyReport::rejected(&target, &reason);
+        Err(AttestError::Rejected(problem)) => {
+            let mut r = VerifyReport::rejected(&target, problem);
             r.signer = Some(signature.signer.clone());
             r
         }
@@ -1005,13 +1004,7 @@ fn check_keyless(
         }
         Target::Path(_) => KeylessArtifact::None,
     };
-    verify_keyless(&bundle, &policy, root.as_deref(), artifact).map_err(|e| {
-        if e.is_unusable_input() {
-            AttestError::Invalid(e.to_string())
-        } else {
-            AttestError::Rejected(e.to_string())
-        }
-    })
+    verify_keyless(&bundle, &policy, root.as_deref(), artifact).map_err(AttestError::from)
 }
 
 /// `verify --hf-cache`: every cached file against its blob name or etag.
