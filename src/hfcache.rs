@@ -191,7 +191,9 @@ pub struct FileReport {
 /// A snapshot (cache) or the files downloaded from one commit (`local_dir`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SnapshotReport {
+    /// The snapshot directory's name (a commit hash), or the commit of the download metadata.
     pub commit: String,
+    /// Its files, in OMS path order.
     pub files: Vec<FileReport>,
 }
 
@@ -206,9 +208,12 @@ pub enum RefStatus {
     Malformed,
 }
 
+/// One `refs/<name>` file of a cache repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RefReport {
+    /// The ref's name below `refs/` (`main`, `pr/1`).
     pub name: String,
+    /// What it holds (at most 80 characters; empty when unreadable).
     pub commit: String,
     pub status: RefStatus,
 }
@@ -236,7 +241,9 @@ pub struct RepoReport {
 /// How many files ended in each state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Counts {
+    /// Files reported (snapshot files and unlinked files; a blob linked twice counts twice).
     pub files: usize,
+    /// Files whose status is `ok`, and so on for each status.
     pub ok: usize,
     pub mismatch: usize,
     pub dangling: usize,
@@ -244,6 +251,7 @@ pub struct Counts {
     pub incomplete: usize,
     pub missing: usize,
     pub unverifiable: usize,
+    /// Refs whose status is not `ok`.
     pub broken_refs: usize,
     /// Structural problems (the entries of every `repos[].problems`).
     pub problems: usize,
@@ -261,6 +269,7 @@ pub struct CacheReport {
     pub schema: String,
     /// The path verified, as given (lossy UTF-8, so the report always serializes).
     pub path: String,
+    /// What kind of download the path is.
     pub layout: CacheLayout,
     /// The verdict: every file verified, every ref names a snapshot and nothing else is wrong; exactly
     /// when `problems` is empty.
@@ -268,7 +277,9 @@ pub struct CacheReport {
     /// Everything wrong, each with a stable code, in report order: per repository its snapshot files,
     /// unlinked files, refs, then structural problems.
     pub problems: Vec<CacheProblem>,
+    /// How many files ended in each state.
     pub counts: Counts,
+    /// Every repository (one for the `repo` and `local_dir` layouts), by directory name.
     pub repos: Vec<RepoReport>,
 }
 
