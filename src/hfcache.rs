@@ -11,6 +11,11 @@
 //! out of the repository) to a regular file `blobs/<name>`; `refs/<name>` names a snapshot that exists;
 //! `blobs/*.incomplete` are partial downloads. Every blob is hashed once, linked or not. Nothing is
 //! written; SHA-256 goes through the project's hashing engine (parallel, fixed buffers, change checks).
+//!
+//! The result is a [`CacheReport`], the versioned document `aibom verify --hf-cache -o json` writes
+//! ([`HF_CACHE_REPORT_SCHEMA`]). Everything wrong is listed once more in its `problems`, each with a
+//! stable [`CacheProblemCode`]; the JSON Schema generated from these types is committed as
+//! `schemas/hf-cache-report.schema.json` (a test fails when they drift apart).
 
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
@@ -19,6 +24,7 @@ use std::io::{self, ErrorKind, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Component, Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha1::{Digest as _, Sha1};
 
@@ -39,8 +45,88 @@ const LOCAL_DIR_META: &str = ".cache/huggingface/download";
 /// Largest ref or metadata file read (they hold a hash or three short lines).
 const SMALL_FILE_MAX: u64 = 64 * 1024;
 
+/// Identifier of the shape of [`CacheReport`] (see `schemas/hf-cache-report.schema.json`); bumped on
+/// incompatible changes.
+pub const HF_CACHE_REPORT_SCHEMA: &str = "aibom-hf-cache-report/1";
+
+/// The stable code of something wrong in a Hugging Face download. The JSON form is the kebab-case name.
+/// Codes are added, never renamed or removed; docs/verify-problems.md documents every one.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum CacheProblemCode {
+    /// The content does not hash to its blob name or etag (file status `mismatch`).
+    BlobMismatch,
+    /// A snapshot link whose blob does not exist (file status `dangling`).
+    LinkDangling,
+    /// A link resolving outside the repository's `blobs/`, a blob that is itself a link, or a `local_dir`
+    /// file reached through a linked directory (file status `outside`).
+    LinkOutsideBlobs,
+    /// A partial download, `*.incomplete` (file status `incomplete`).
+    PartialDownload,
+    /// Download metadata describes a file that is not there (`local_dir`; file status `missing`).
+    FileMissing,
+    /// A file that cannot be checked: not a link into `blobs/`, not a regular file, no content-hash name
+    /// or etag, no download metadata, unreadable (file status `unverifiable`).
+    FileUnverifiable,
+    /// A ref names a commit that has no snapshot (ref status `missing_snapshot`).
+    RefMissingSnapshot,
+    /// A ref does not hold a 40-hex commit hash, or cannot be read (ref status `malformed`).
+    RefMalformed,
+    /// A repository lacks its `blobs/` or `snapshots/` directory.
+    DirMissing,
+    /// Something that must be a directory (a repository, `blobs`, `snapshots`, a snapshot) is a link or
+    /// another kind of file; it is not followed.
+    NotADirectory,
+    /// A directory or file of the layout cannot be read.
+    Unreadable,
+}
+
+impl CacheProblemCode {
+    /// The code as it appears in JSON and in docs/verify-problems.md.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheProblemCode::BlobMismatch => "blob-mismatch",
+            CacheProblemCode::LinkDangling => "link-dangling",
+            CacheProblemCode::LinkOutsideBlobs => "link-outside-blobs",
+            CacheProblemCode::PartialDownload => "partial-download",
+            CacheProblemCode::FileMissing => "file-missing",
+            CacheProblemCode::FileUnverifiable => "file-unverifiable",
+            CacheProblemCode::RefMissingSnapshot => "ref-missing-snapshot",
+            CacheProblemCode::RefMalformed => "ref-malformed",
+            CacheProblemCode::DirMissing => "dir-missing",
+            CacheProblemCode::NotADirectory => "not-a-directory",
+            CacheProblemCode::Unreadable => "unreadable",
+        }
+    }
+}
+
+impl std::fmt::Display for CacheProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One thing wrong in a download, located by repository, snapshot and path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CacheProblem {
+    /// What kind of problem: a stable code.
+    pub code: CacheProblemCode,
+    /// What was found, for people; its wording may change between releases.
+    pub message: String,
+    /// The repository directory (the `dir` of its entry in `repos`).
+    pub repo: String,
+    /// The snapshot commit of a file, or the commit a ref names, when there is one (else null).
+    pub commit: Option<String>,
+    /// The path concerned: a file inside its snapshot or download, `blobs/<name>`, `refs/<name>`, or a
+    /// directory of the layout (`blobs`, `snapshots/<commit>`); null for the repository directory itself.
+    pub path: Option<String>,
+}
+
 /// What kind of download `path` was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CacheLayout {
     /// A cache root with `models--*` (and `datasets--*`, `spaces--*`) repositories.
@@ -52,7 +138,7 @@ pub enum CacheLayout {
 }
 
 /// Content hash a file was checked against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum HashAlgorithm {
     Sha256,
@@ -61,7 +147,7 @@ pub enum HashAlgorithm {
 }
 
 /// The verdict on one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum FileStatus {
     /// The content hashes to its blob name / etag.
@@ -91,7 +177,7 @@ impl FileStatus {
 }
 
 /// One file and its verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FileReport {
     /// Path inside the snapshot / download (POSIX), or `blobs/<name>` for a blob no snapshot links to.
     pub path: String,
@@ -103,14 +189,16 @@ pub struct FileReport {
 }
 
 /// A snapshot (cache) or the files downloaded from one commit (`local_dir`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SnapshotReport {
+    /// The snapshot directory's name (a commit hash), or the commit of the download metadata.
     pub commit: String,
+    /// Its files, in OMS path order.
     pub files: Vec<FileReport>,
 }
 
 /// The state of one `refs/<name>` file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RefStatus {
     Ok,
@@ -120,15 +208,18 @@ pub enum RefStatus {
     Malformed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One `refs/<name>` file of a cache repository.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RefReport {
+    /// The ref's name below `refs/` (`main`, `pr/1`).
     pub name: String,
+    /// What it holds (at most 80 characters; empty when unreadable).
     pub commit: String,
     pub status: RefStatus,
 }
 
 /// One repository of a cache, or a `local_dir` download.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RepoReport {
     /// The directory (`models--org--name`, or the download directory's name).
     pub dir: String,
@@ -144,13 +235,15 @@ pub struct RepoReport {
     /// download without metadata.
     pub unlinked: Vec<FileReport>,
     /// Structural problems (missing `blobs/`, unreadable directories, links not followed).
-    pub problems: Vec<String>,
+    pub problems: Vec<CacheProblem>,
 }
 
 /// How many files ended in each state.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Counts {
+    /// Files reported (snapshot files and unlinked files; a blob linked twice counts twice).
     pub files: usize,
+    /// Files whose status is `ok`, and so on for each status.
     pub ok: usize,
     pub mismatch: usize,
     pub dangling: usize,
@@ -158,22 +251,36 @@ pub struct Counts {
     pub incomplete: usize,
     pub missing: usize,
     pub unverifiable: usize,
+    /// Refs whose status is not `ok`.
     pub broken_refs: usize,
+    /// Structural problems (the entries of every `repos[].problems`).
     pub problems: usize,
     /// Distinct files hashed (a blob linked from several snapshots counts once).
     pub hashed: usize,
     pub hashed_bytes: u64,
 }
 
-/// The result of [`verify_cache`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The result of [`verify_cache`]: the JSON report of `verify --hf-cache -o json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CacheReport {
+    /// Shape identifier of this document: `aibom-hf-cache-report/1`.
+    #[schemars(extend("const" = HF_CACHE_REPORT_SCHEMA))]
+    pub schema: String,
     /// The path verified, as given (lossy UTF-8, so the report always serializes).
     pub path: String,
+    /// What kind of download the path is.
     pub layout: CacheLayout,
-    pub repos: Vec<RepoReport>,
-    pub counts: Counts,
+    /// The verdict: every file verified, every ref names a snapshot and nothing else is wrong; exactly
+    /// when `problems` is empty.
     ok: bool,
+    /// Everything wrong, each with a stable code, in report order: per repository its snapshot files,
+    /// unlinked files, refs, then structural problems.
+    pub problems: Vec<CacheProblem>,
+    /// How many files ended in each state.
+    pub counts: Counts,
+    /// Every repository (one for the `repo` and `local_dir` layouts), by directory name.
+    pub repos: Vec<RepoReport>,
 }
 
 impl CacheReport {
@@ -210,14 +317,132 @@ impl CacheReport {
                 }
             }
         }
-        let ok = c.ok == c.files && c.broken_refs == 0 && c.problems == 0;
+        let problems = problems_of(&repos);
+        debug_assert_eq!(
+            problems.is_empty(),
+            c.ok == c.files && c.broken_refs == 0 && c.problems == 0
+        );
         CacheReport {
+            schema: HF_CACHE_REPORT_SCHEMA.to_string(),
             path: path.to_string_lossy().into_owned(),
             layout,
-            repos,
+            ok: problems.is_empty(),
+            problems,
             counts: c,
-            ok,
+            repos,
         }
+    }
+}
+
+/// The JSON Schema of [`CacheReport`], pretty-printed with a trailing newline (the content of
+/// `schemas/hf-cache-report.schema.json`).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(CacheReport);
+    let mut s = serde_json::to_string_pretty(&schema).expect("schema serialises");
+    s.push('\n');
+    s
+}
+
+/// The problem a file's status records, if it is not ok.
+fn file_problem(status: &FileStatus) -> Option<(CacheProblemCode, String)> {
+    let alg = |a: &HashAlgorithm| match a {
+        HashAlgorithm::Sha256 => "SHA-256",
+        HashAlgorithm::GitSha1 => "git blob SHA-1",
+    };
+    Some(match status {
+        FileStatus::Ok { .. } => return None,
+        FileStatus::Mismatch {
+            algorithm,
+            expected,
+            actual,
+        } => (
+            CacheProblemCode::BlobMismatch,
+            format!(
+                "the content's {} is {actual}, not {expected} as its name says",
+                alg(algorithm)
+            ),
+        ),
+        FileStatus::Dangling { target } => (
+            CacheProblemCode::LinkDangling,
+            format!("links to {target}, which does not exist"),
+        ),
+        FileStatus::Outside { target } => (
+            CacheProblemCode::LinkOutsideBlobs,
+            format!("leads outside the repository's blobs/ (through {target}); not followed"),
+        ),
+        FileStatus::Incomplete => (
+            CacheProblemCode::PartialDownload,
+            "partial download (.incomplete)".to_string(),
+        ),
+        FileStatus::Missing => (
+            CacheProblemCode::FileMissing,
+            "download metadata describes it, but it is not there".to_string(),
+        ),
+        FileStatus::Unverifiable { reason } => (CacheProblemCode::FileUnverifiable, reason.clone()),
+    })
+}
+
+/// Every problem of `repos`, flat, in report order.
+fn problems_of(repos: &[RepoReport]) -> Vec<CacheProblem> {
+    let mut out = Vec::new();
+    for r in repos {
+        let files = r
+            .snapshots
+            .iter()
+            .flat_map(|s| s.files.iter().map(move |f| (Some(&s.commit), f)))
+            .chain(r.unlinked.iter().map(|f| (None, f)));
+        for (commit, f) in files {
+            if let Some((code, message)) = file_problem(&f.status) {
+                out.push(CacheProblem {
+                    code,
+                    message,
+                    repo: r.dir.clone(),
+                    commit: commit.filter(|c| !c.is_empty()).cloned(),
+                    path: Some(f.path.clone()),
+                });
+            }
+        }
+        for x in &r.refs {
+            let (code, message) = match x.status {
+                RefStatus::Ok => continue,
+                RefStatus::MissingSnapshot => (
+                    CacheProblemCode::RefMissingSnapshot,
+                    format!(
+                        "refs/{} names commit {}, which has no snapshot",
+                        x.name, x.commit
+                    ),
+                ),
+                RefStatus::Malformed => (
+                    CacheProblemCode::RefMalformed,
+                    format!("refs/{} does not hold a commit hash", x.name),
+                ),
+            };
+            out.push(CacheProblem {
+                code,
+                message,
+                repo: r.dir.clone(),
+                commit: Some(x.commit.clone()).filter(|c| !c.is_empty()),
+                path: Some(format!("refs/{}", x.name)),
+            });
+        }
+        out.extend(r.problems.iter().cloned());
+    }
+    out
+}
+
+/// A structural problem of repository `repo` about `path` (`None`: the repository directory itself).
+fn structural(
+    code: CacheProblemCode,
+    repo: &str,
+    path: Option<String>,
+    message: String,
+) -> CacheProblem {
+    CacheProblem {
+        code,
+        message,
+        repo: repo.to_string(),
+        commit: None,
+        path,
     }
 }
 
@@ -289,15 +514,25 @@ pub fn verify_cache(path: &Path) -> Result<CacheReport> {
             Ok(m) if m.is_dir() => repos.push(verify_repo(&dir, &name, &mut hasher)),
             Ok(m) => {
                 let mut r = empty_repo(&name);
-                r.problems.push(format!(
-                    "{name}: is a {}, not a directory; not followed",
-                    kind_of(&m)
+                r.problems.push(structural(
+                    CacheProblemCode::NotADirectory,
+                    &name,
+                    None,
+                    format!(
+                        "{name}: is a {}, not a directory; not followed",
+                        kind_of(&m)
+                    ),
                 ));
                 repos.push(r);
             }
             Err(e) => {
                 let mut r = empty_repo(&name);
-                r.problems.push(format!("{name}: {e}"));
+                r.problems.push(structural(
+                    CacheProblemCode::Unreadable,
+                    &name,
+                    None,
+                    format!("{name}: {e}"),
+                ));
                 repos.push(r);
             }
         }
@@ -317,6 +552,14 @@ fn repo_type(dir_name: &str) -> Option<(&'static str, &str)> {
             .filter(|rest| !rest.is_empty())
             .map(|rest| (*kind, rest))
     })
+}
+
+impl RepoReport {
+    /// Record a structural problem about `path` (relative to the repository).
+    fn problem(&mut self, code: CacheProblemCode, path: &str, message: String) {
+        let p = structural(code, &self.dir, Some(path.to_string()), message);
+        self.problems.push(p);
+    }
 }
 
 fn empty_repo(dir: &str) -> RepoReport {
@@ -558,8 +801,22 @@ fn posix(rel: &Path) -> String {
 }
 
 /// Every non-directory entry under `dir` (relative path, lstat), without following any link. Unreadable
-/// subdirectories are reported in `problems`.
-fn list_files(dir: &Path, problems: &mut Vec<String>, label: &str) -> Vec<(PathBuf, Metadata)> {
+/// subdirectories are reported in `problems`, as of repository `repo`, at `label/<path>`.
+fn list_files(
+    dir: &Path,
+    problems: &mut Vec<CacheProblem>,
+    repo: &str,
+    label: &str,
+) -> Vec<(PathBuf, Metadata)> {
+    let mut unreadable = |at: String, e: &dyn std::fmt::Display| {
+        let path = at.strip_prefix("./").unwrap_or(&at).to_string();
+        problems.push(structural(
+            CacheProblemCode::Unreadable,
+            repo,
+            Some(path),
+            format!("{at}: {e}"),
+        ))
+    };
     let mut out = Vec::new();
     for item in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
         match item {
@@ -570,7 +827,7 @@ fn list_files(dir: &Path, problems: &mut Vec<String>, label: &str) -> Vec<(PathB
                 match entry.metadata() {
                     Ok(m) if m.is_dir() => {}
                     Ok(m) => out.push((rel.to_path_buf(), m)),
-                    Err(e) => problems.push(format!("{label}/{}: {e}", posix(rel))),
+                    Err(e) => unreadable(format!("{label}/{}", posix(rel)), &e),
                 }
             }
             Err(e) => {
@@ -579,7 +836,7 @@ fn list_files(dir: &Path, problems: &mut Vec<String>, label: &str) -> Vec<(PathB
                     .and_then(|p| p.strip_prefix(dir).ok())
                     .map(posix)
                     .unwrap_or_default();
-                problems.push(format!("{label}/{where_}: {e}"));
+                unreadable(format!("{label}/{where_}"), &e);
             }
         }
     }
@@ -637,18 +894,27 @@ fn verify_repo(repo: &Path, dir_name: &str, hasher: &mut Hasher) -> RepoReport {
     let blobs_ok = match fs::symlink_metadata(&blobs_dir) {
         Ok(m) if m.is_dir() => true,
         Ok(m) => {
-            report.problems.push(format!(
-                "blobs: is a {}, not a directory; not followed",
-                kind_of(&m)
-            ));
+            report.problem(
+                CacheProblemCode::NotADirectory,
+                "blobs",
+                format!("blobs: is a {}, not a directory; not followed", kind_of(&m)),
+            );
             false
         }
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            report.problems.push("blobs/: missing".to_string());
+            report.problem(
+                CacheProblemCode::DirMissing,
+                "blobs",
+                "blobs/: missing".to_string(),
+            );
             false
         }
         Err(e) => {
-            report.problems.push(format!("blobs/: {e}"));
+            report.problem(
+                CacheProblemCode::Unreadable,
+                "blobs",
+                format!("blobs/: {e}"),
+            );
             false
         }
     };
@@ -662,7 +928,11 @@ fn verify_repo(repo: &Path, dir_name: &str, hasher: &mut Hasher) -> RepoReport {
                     let entry = match entry {
                         Ok(e) => e,
                         Err(e) => {
-                            report.problems.push(format!("blobs/: {e}"));
+                            report.problem(
+                                CacheProblemCode::Unreadable,
+                                "blobs",
+                                format!("blobs/: {e}"),
+                            );
                             continue;
                         }
                     };
@@ -701,7 +971,11 @@ fn verify_repo(repo: &Path, dir_name: &str, hasher: &mut Hasher) -> RepoReport {
                     }
                 }
             }
-            Err(e) => report.problems.push(format!("blobs/: {e}")),
+            Err(e) => report.problem(
+                CacheProblemCode::Unreadable,
+                "blobs",
+                format!("blobs/: {e}"),
+            ),
         }
         for (name, status) in names.into_iter().zip(hasher.run(&jobs)) {
             blob_status.insert(name, status);
@@ -719,31 +993,53 @@ fn verify_repo(repo: &Path, dir_name: &str, hasher: &mut Hasher) -> RepoReport {
                     let commit = entry.file_name().to_string_lossy().into_owned();
                     match entry.path().symlink_metadata() {
                         Ok(m) if m.is_dir() => snapshot_names.push(commit),
-                        Ok(m) => report.problems.push(format!(
-                            "snapshots/{commit}: is a {}, not a directory; not followed",
-                            kind_of(&m)
-                        )),
-                        Err(e) => report.problems.push(format!("snapshots/{commit}: {e}")),
+                        Ok(m) => report.problem(
+                            CacheProblemCode::NotADirectory,
+                            &format!("snapshots/{commit}"),
+                            format!(
+                                "snapshots/{commit}: is a {}, not a directory; not followed",
+                                kind_of(&m)
+                            ),
+                        ),
+                        Err(e) => report.problem(
+                            CacheProblemCode::Unreadable,
+                            &format!("snapshots/{commit}"),
+                            format!("snapshots/{commit}: {e}"),
+                        ),
                     }
                 }
             }
-            Err(e) => report.problems.push(format!("snapshots/: {e}")),
+            Err(e) => report.problem(
+                CacheProblemCode::Unreadable,
+                "snapshots",
+                format!("snapshots/: {e}"),
+            ),
         },
-        Ok(m) => report.problems.push(format!(
-            "snapshots: is a {}, not a directory; not followed",
-            kind_of(&m)
-        )),
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            report.problems.push("snapshots/: missing".to_string())
-        }
-        Err(e) => report.problems.push(format!("snapshots/: {e}")),
+        Ok(m) => report.problem(
+            CacheProblemCode::NotADirectory,
+            "snapshots",
+            format!(
+                "snapshots: is a {}, not a directory; not followed",
+                kind_of(&m)
+            ),
+        ),
+        Err(e) if e.kind() == ErrorKind::NotFound => report.problem(
+            CacheProblemCode::DirMissing,
+            "snapshots",
+            "snapshots/: missing".to_string(),
+        ),
+        Err(e) => report.problem(
+            CacheProblemCode::Unreadable,
+            "snapshots",
+            format!("snapshots/: {e}"),
+        ),
     }
     snapshot_names.sort();
     for commit in &snapshot_names {
         let snap = snaps_dir.join(commit);
         let label = format!("snapshots/{commit}");
         let mut files = Vec::new();
-        for (rel, meta) in list_files(&snap, &mut report.problems, &label) {
+        for (rel, meta) in list_files(&snap, &mut report.problems, &report.dir, &label) {
             let path = posix(&rel);
             let (blob, status) = if meta.file_type().is_symlink() {
                 let link_dir = Path::new("snapshots")
@@ -812,7 +1108,7 @@ fn verify_repo(repo: &Path, dir_name: &str, hasher: &mut Hasher) -> RepoReport {
     // refs/: each names an existing snapshot.
     let refs_dir = repo.join("refs");
     if is_real_dir(&refs_dir) {
-        for (rel, meta) in list_files(&refs_dir, &mut report.problems, "refs") {
+        for (rel, meta) in list_files(&refs_dir, &mut report.problems, &report.dir, "refs") {
             let name = posix(&rel);
             let (commit, status) = if !meta.is_file() {
                 (String::new(), RefStatus::Malformed)
@@ -900,7 +1196,7 @@ fn verify_local_dir(root: &Path, hasher: &mut Hasher) -> RepoReport {
     let mut jobs: Vec<Job> = Vec::new();
     let mut described: HashSet<String> = HashSet::new();
     let label = LOCAL_DIR_META.to_string();
-    for (rel, meta) in list_files(&meta_dir, &mut report.problems, &label) {
+    for (rel, meta) in list_files(&meta_dir, &mut report.problems, &report.dir, &label) {
         let rel_s = posix(&rel);
         if rel_s.ends_with(".incomplete") {
             report.unlinked.push(FileReport {
@@ -1004,7 +1300,7 @@ fn verify_local_dir(root: &Path, hasher: &mut Hasher) -> RepoReport {
     }
 
     // Files the download metadata does not describe (added or renamed after the download).
-    for (rel, _) in list_files(root, &mut report.problems, ".") {
+    for (rel, _) in list_files(root, &mut report.problems, &report.dir, ".") {
         let rel_s = posix(&rel);
         if rel_s == ".cache" || rel_s.starts_with(".cache/") || described.contains(&rel_s) {
             continue;

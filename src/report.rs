@@ -295,8 +295,9 @@ pub fn render_verify_report(r: &VerifyReport) -> String {
     for m in &r.extra {
         out.push_str(&format!("{extra_label}: {m}\n"));
     }
-    for p in &r.problems {
-        out.push_str(&format!("problem: {p}\n"));
+    // The differing files are listed above by name; every other problem has a line of its own.
+    for p in r.problems.iter().filter(|p| !p.code.is_file_difference()) {
+        out.push_str(&format!("problem: {}\n", p.message));
     }
     out
 }
@@ -363,7 +364,7 @@ pub fn render_cache_report(report: &CacheReport) -> String {
             }
         }
         for p in &repo.problems {
-            out.push_str(&format!("problem: {name}: {p}\n"));
+            out.push_str(&format!("problem: {name}: {}\n", p.message));
         }
     }
     let verdict = if report.ok() {

@@ -6,7 +6,9 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
-use aibom::hfcache::{verify_cache, CacheLayout, FileReport, FileStatus, HashAlgorithm, RefStatus};
+use aibom::hfcache::{
+    verify_cache, CacheLayout, CacheProblemCode, FileReport, FileStatus, HashAlgorithm, RefStatus,
+};
 use sha1::Digest as _;
 
 const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
@@ -94,6 +96,8 @@ fn healthy_cache_verifies_at_every_entry_point() {
     let repo = good_repo(tmp.path(), "models--org--model");
     let report = verify_cache(tmp.path()).unwrap();
     assert!(report.ok(), "{report:#?}");
+    assert!(report.problems.is_empty());
+    assert_eq!(report.schema, "aibom-hf-cache-report/1");
     assert_eq!(report.layout, CacheLayout::Cache);
     assert_eq!(report.counts.files, 4);
     assert_eq!(report.counts.ok, 4);
@@ -274,7 +278,44 @@ fn every_cache_failure_is_reported_by_path() {
     assert_eq!(by("v2"), RefStatus::MissingSnapshot);
     assert_eq!(by("pr/1"), RefStatus::Malformed);
 
+    // Every one of them is a coded problem, located by repository, snapshot and path.
+    let problem = |path: &str| {
+        report
+            .problems
+            .iter()
+            .find(|p| p.path.as_deref() == Some(path))
+            .unwrap_or_else(|| panic!("no problem for {path}: {:#?}", report.problems))
+    };
+    use CacheProblemCode as P;
+    for (path, code) in [
+        ("model-00001.safetensors", P::BlobMismatch),
+        ("config.json", P::BlobMismatch),
+        ("dangling.bin", P::LinkDangling),
+        ("escape.txt", P::LinkOutsideBlobs),
+        ("copied.txt", P::FileUnverifiable),
+        ("pipe", P::FileUnverifiable),
+        ("partial.bin", P::PartialDownload),
+        ("refs/v2", P::RefMissingSnapshot),
+        ("refs/pr/1", P::RefMalformed),
+    ] {
+        let p = problem(path);
+        assert_eq!(p.code, code, "{p:?}");
+        assert_eq!(p.repo, "models--org--model");
+    }
+    assert_eq!(problem("config.json").commit.as_deref(), Some(COMMIT));
+    assert_eq!(problem(&format!("blobs/{orphan}")).commit, None);
+    assert_eq!(problem("refs/v2").commit.as_deref(), Some(OLD_COMMIT));
+    assert_eq!(problem(&format!("blobs/{orphan}")).code, P::BlobMismatch);
+    assert_eq!(
+        problem(&format!("blobs/{orphan_partial}")).code,
+        P::PartialDownload
+    );
+
     let c = &report.counts;
+    assert_eq!(
+        report.problems.len(),
+        c.files - c.ok + c.broken_refs + c.problems
+    );
     assert_eq!(c.mismatch, 3);
     assert_eq!(c.dangling, 1);
     assert_eq!(c.outside, 5);
@@ -311,7 +352,13 @@ fn symlinked_blobs_dir_and_repo_are_not_followed() {
     .unwrap();
     let report = verify_cache(&cache).unwrap();
     assert!(!report.ok());
-    assert!(report.repos[0].problems[0].contains("symbolic link"));
+    assert!(report.repos[0].problems[0]
+        .message
+        .contains("symbolic link"));
+    assert_eq!(
+        report.repos[0].problems[0].code,
+        aibom::hfcache::CacheProblemCode::NotADirectory
+    );
 
     let repo = cache.join("models--org--repo");
     fs::create_dir_all(repo.join("snapshots").join(COMMIT)).unwrap();
@@ -422,6 +469,24 @@ fn local_dir_download_is_checked_against_its_etags() {
     ));
     assert!(status_of(&report, "model.safetensors").is_ok());
     assert!(status_of(&report, "sub/hello.txt").is_ok());
+    let code_of = |path: &str| {
+        report
+            .problems
+            .iter()
+            .find(|p| p.path.as_deref() == Some(path))
+            .map(|p| p.code)
+    };
+    assert_eq!(code_of("gone.bin"), Some(CacheProblemCode::FileMissing));
+    assert_eq!(
+        code_of("linked/x.bin"),
+        Some(CacheProblemCode::LinkOutsideBlobs)
+    );
+    assert_eq!(
+        code_of("added.py"),
+        Some(CacheProblemCode::FileUnverifiable)
+    );
+    assert_eq!(code_of("model.safetensors"), None);
+    assert_eq!(report.problems[0].repo, "my-model");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use aibom::attest::keyless::{
     verify_keyless, IdentityMatch, KeylessArtifact, KeylessError, KeylessPolicy,
 };
-use aibom::attest::{SignedContent, Signer};
+use aibom::attest::{ProblemCode, SignedContent, Signer};
 use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -170,6 +170,7 @@ fn dsse_with_artifact_digest_binds_the_subject() {
     )
     .unwrap_err();
     assert!(matches!(e, KeylessError::ArtifactMismatch(_)), "{e}");
+    assert_eq!(e.problem_code(), Some(ProblemCode::ArtifactMismatch));
 }
 
 #[test]
@@ -207,6 +208,7 @@ fn regex_identity_and_issuer() {
     };
     let e = verify_keyless(&bundle, &p, None, KeylessArtifact::None).unwrap_err();
     assert!(matches!(e, KeylessError::IssuerMismatch { .. }), "{e}");
+    assert_eq!(e.problem_code(), Some(ProblemCode::IssuerMismatch));
 }
 
 #[test]
@@ -232,6 +234,7 @@ fn message_signature_v03_with_tsa_verifies_against_the_artifact_digest() {
 
     let e = verify_keyless(&bundle, &p, None, KeylessArtifact::None).unwrap_err();
     assert!(matches!(e, KeylessError::ArtifactRequired));
+    assert_eq!(e.problem_code(), None);
     assert!(e.is_unusable_input());
 
     let mut other = read(COSIGN_BLOB_ARTIFACT);
@@ -402,6 +405,7 @@ fn tampered_inclusion_proof_is_rejected() {
     let e =
         verify_keyless(&to_bytes(&b), &conda_policy(), None, KeylessArtifact::None).unwrap_err();
     assert!(matches!(e, KeylessError::TransparencyLog(_)), "{e}");
+    assert_eq!(e.problem_code(), Some(ProblemCode::TlogInvalid));
 }
 
 #[test]
@@ -414,6 +418,7 @@ fn integrated_time_after_certificate_expiry_is_rejected() {
     let e =
         verify_keyless(&to_bytes(&b), &conda_policy(), None, KeylessArtifact::None).unwrap_err();
     assert!(matches!(e, KeylessError::TransparencyLog(_)), "{e}");
+    assert_eq!(e.problem_code(), Some(ProblemCode::TlogInvalid));
 
     // Without the signed entry timestamp the (unauthenticated) integrated time cannot vouch for the
     // signing time, and this bundle has no RFC 3161 timestamp: no trusted time, no verification.
@@ -422,6 +427,7 @@ fn integrated_time_after_certificate_expiry_is_rejected() {
     let e =
         verify_keyless(&to_bytes(&b), &conda_policy(), None, KeylessArtifact::None).unwrap_err();
     assert!(matches!(e, KeylessError::Timestamp(_)), "{e}");
+    assert_eq!(e.problem_code(), Some(ProblemCode::TimestampInvalid));
 }
 
 #[test]
@@ -437,6 +443,7 @@ fn log_entry_of_another_signature_is_rejected() {
     )
     .unwrap_err();
     assert!(matches!(e, KeylessError::TransparencyLog(_)), "{e}");
+    assert_eq!(e.problem_code(), Some(ProblemCode::TlogInvalid));
 }
 
 // ---- trusted roots ----
@@ -456,6 +463,7 @@ fn other_fulcio_ca_breaks_the_chain() {
     )
     .unwrap_err();
     assert!(matches!(e, KeylessError::Certificate(_)), "{e}");
+    assert_eq!(e.problem_code(), Some(ProblemCode::CertificateUntrusted));
 }
 
 #[test]
@@ -522,6 +530,7 @@ fn inclusion_proof_without_checkpoint_is_rejected() {
     )
     .unwrap_err();
     assert!(matches!(e, KeylessError::InvalidBundle(_)), "{e}");
+    assert_eq!(e.problem_code(), Some(ProblemCode::BundleInvalid));
 }
 
 // ---- bundle shape ----
@@ -533,6 +542,7 @@ fn media_type_must_be_present_and_known() {
     let e =
         verify_keyless(&to_bytes(&b), &conda_policy(), None, KeylessArtifact::None).unwrap_err();
     assert!(matches!(e, KeylessError::MissingMediaType));
+    assert_eq!(e.problem_code(), None);
     let e = verify_keyless(
         &read("bundles/bundle_invalid_version.txt.sigstore"),
         &policy("william@yossarian.net", GH_OAUTH),
@@ -553,6 +563,7 @@ fn public_key_bundle_is_not_keyless() {
     )
     .unwrap_err();
     assert!(matches!(e, KeylessError::NotKeyless), "{e}");
+    assert_eq!(e.problem_code(), None);
 }
 
 #[test]
@@ -569,6 +580,7 @@ fn bundle_without_log_entry_is_rejected() {
     )
     .unwrap_err();
     assert!(matches!(e, KeylessError::InvalidBundle(_)), "{e}");
+    assert_eq!(e.problem_code(), Some(ProblemCode::BundleInvalid));
 }
 
 // ---- the CLI: `aibom verify` with the keyless flags ----
@@ -626,6 +638,22 @@ fn cli_keyless_wrong_identity_is_not_verified_and_named() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(all.contains("someone@example.com"), "{all}");
+    let o = verify_cli(
+        COSIGN_BLOB_ARTIFACT,
+        COSIGN_BLOB,
+        &[
+            "--certificate-identity",
+            "someone@example.com",
+            "--certificate-oidc-issuer",
+            GH_OAUTH,
+            "-o",
+            "json",
+        ],
+    );
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["verified"], false);
+    assert_eq!(r["problems"][0]["code"], "identity-mismatch");
+    assert_eq!(r["problems"].as_array().unwrap().len(), 1);
 }
 
 #[test]
@@ -733,6 +761,15 @@ fn managed_key_wrong_key_is_rejected_and_the_hint_explains_it() {
         msg.contains("key mismatch") && msg.contains("names another key"),
         "{msg}"
     );
+    assert_eq!(rejection_code(&e), ProblemCode::KeyMismatch);
+}
+
+/// The problem code of a rejection.
+fn rejection_code(e: &aibom::attest::AttestError) -> ProblemCode {
+    match e {
+        aibom::attest::AttestError::Rejected(p) => p.code,
+        other => panic!("not a rejection: {other:?}"),
+    }
 }
 
 #[test]
@@ -747,6 +784,7 @@ fn managed_key_tampered_log_entry_is_rejected() {
     let e = check_managed(&b, None).unwrap_err();
     assert_eq!(e.exit_code(), 1, "{e}");
     assert!(e.to_string().contains("transparency log"), "{e}");
+    assert_eq!(rejection_code(&e), ProblemCode::TlogInvalid);
     // An integrated time the signed entry timestamp does not cover.
     let mut b = json(MANAGED);
     entry(&mut b)["integratedTime"] = Value::String("1766077480".to_string());
@@ -776,6 +814,7 @@ fn managed_key_needs_the_rekor_key_of_the_trusted_root() {
     let e = check_managed(&json(MANAGED), Some(staging_root())).unwrap_err();
     assert_eq!(e.exit_code(), 1, "{e}");
     assert!(e.to_string().contains("Rekor key"), "{e}");
+    assert_eq!(rejection_code(&e), ProblemCode::TlogInvalid);
     let e = check_managed(&json(MANAGED), Some(b"{}")).unwrap_err();
     assert_eq!(e.exit_code(), 2, "{e}");
 }

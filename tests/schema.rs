@@ -1,27 +1,64 @@
-//! The JSON Schema in schemas/ documents the inventory users parse; it must be exactly what the code's
-//! types generate. Regenerate with `AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema`.
+//! The JSON Schemas in schemas/ document what users parse — the inventory (`scan -o json`), the
+//! verification report (`verify -o json`) and the Hugging Face cache report (`verify --hf-cache -o json`);
+//! each must be exactly what the code's types generate, and the binary's real outputs must validate
+//! against the committed files. Every finding and problem code is documented, and problem codes, once
+//! released, keep their names. Regenerate the schemas with `AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema`.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use aibom::attest::ProblemCode;
+use aibom::hfcache::CacheProblemCode;
+use serde_json::Value;
+use sha2::Digest as _;
+
+fn repo_file(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The committed schema at `rel` must equal `generated` (rewritten first with AIBOM_UPDATE_SCHEMAS set).
+fn check_committed(rel: &str, generated: &str) {
+    let path = repo_file(rel);
+    if std::env::var_os("AIBOM_UPDATE_SCHEMAS").is_some() {
+        fs::write(&path, generated).unwrap();
+    }
+    let committed = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{rel} is out of date; run AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema"
+    );
+}
 
 #[test]
 fn committed_inventory_schema_matches_the_types() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/inventory.schema.json");
-    let generated = aibom::inventory::json_schema();
-    if std::env::var_os("AIBOM_UPDATE_SCHEMAS").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schemas/inventory.schema.json is out of date; run AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema"
+    check_committed(
+        "schemas/inventory.schema.json",
+        &aibom::inventory::json_schema(),
+    );
+}
+
+#[test]
+fn committed_verify_report_schema_matches_the_types() {
+    check_committed(
+        "schemas/verify-report.schema.json",
+        &aibom::attest::verify::json_schema(),
+    );
+}
+
+#[test]
+fn committed_hf_cache_report_schema_matches_the_types() {
+    check_committed(
+        "schemas/hf-cache-report.schema.json",
+        &aibom::hfcache::json_schema(),
     );
 }
 
 #[test]
 fn every_finding_code_is_documented() {
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/findings.md"))
-            .unwrap();
+    let doc = fs::read_to_string(repo_file("docs/findings.md")).unwrap();
     let codes = aibom::analyze::CODES
         .iter()
         .map(|(c, ..)| *c)
@@ -36,14 +73,402 @@ fn every_finding_code_is_documented() {
 
 #[test]
 fn every_security_code_is_documented() {
-    let doc = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/security-findings.md"),
-    )
-    .unwrap();
+    let doc = fs::read_to_string(repo_file("docs/security-findings.md")).unwrap();
     for (code, ..) in aibom::security::CODES {
         assert!(
             doc.contains(&format!("`{code}`")),
             "docs/security-findings.md does not document {code}"
         );
     }
+}
+
+/// Every value the generated schema allows for the enum `$defs/<name>` (schemars writes a unit enum
+/// with documented variants as `oneOf` of `const`s).
+fn enum_values(schema: &str, name: &str) -> Vec<String> {
+    let v: Value = serde_json::from_str(schema).unwrap();
+    let def = &v["$defs"][name];
+    let mut out: Vec<String> = def["enum"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(
+            def["oneOf"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|alt| {
+                    alt["enum"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .chain([&alt["const"]])
+                }),
+        )
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect();
+    out.sort();
+    out.dedup();
+    assert!(!out.is_empty(), "no values found for {name}");
+    out
+}
+
+fn verify_codes() -> Vec<String> {
+    enum_values(&aibom::attest::verify::json_schema(), "ProblemCode")
+}
+
+fn cache_codes() -> Vec<String> {
+    enum_values(&aibom::hfcache::json_schema(), "CacheProblemCode")
+}
+
+/// The `## heading` section of `doc` (up to the next `## `).
+fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
+    let start = doc
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("docs/verify-problems.md has no '## {heading}' section"));
+    let rest = &doc[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    &rest[..end]
+}
+
+#[test]
+fn every_problem_code_is_documented() {
+    let doc = fs::read_to_string(repo_file("docs/verify-problems.md")).unwrap();
+    for (heading, codes) in [
+        ("Signatures and models", verify_codes()),
+        ("Hugging Face downloads", cache_codes()),
+    ] {
+        let text = section(&doc, heading);
+        for code in codes {
+            assert!(
+                text.contains(&format!("| `{code}` |")),
+                "docs/verify-problems.md does not document {code} in its table '{heading}'"
+            );
+        }
+    }
+}
+
+#[test]
+fn problem_codes_are_the_json_names_of_their_variants() {
+    for code in verify_codes() {
+        let parsed: ProblemCode = serde_json::from_value(Value::from(code.as_str())).unwrap();
+        assert_eq!(parsed.as_str(), code);
+        assert_eq!(parsed.to_string(), code);
+    }
+    for code in cache_codes() {
+        let parsed: CacheProblemCode = serde_json::from_value(Value::from(code.as_str())).unwrap();
+        assert_eq!(parsed.as_str(), code);
+    }
+}
+
+/// Codes scripts may match on: once released, a code keeps its name (new codes are added to this list).
+#[test]
+fn problem_codes_are_never_renamed() {
+    const VERIFY: &[&str] = &[
+        "signature-invalid",
+        "key-mismatch",
+        "certificate-untrusted",
+        "certificate-expired",
+        "certificate-not-yet-valid",
+        "certificate-usage",
+        "identity-mismatch",
+        "issuer-mismatch",
+        "tlog-invalid",
+        "timestamp-invalid",
+        "artifact-mismatch",
+        "bundle-invalid",
+        "verification-incomplete",
+        "payload-type-unsupported",
+        "statement-malformed",
+        "statement-unsupported",
+        "statement-inconsistent",
+        "digest-mismatch",
+        "subject-mismatch",
+        "target-mismatch",
+        "file-name-mismatch",
+        "file-not-signed",
+        "file-modified",
+        "file-missing",
+        "file-extra",
+    ];
+    const CACHE: &[&str] = &[
+        "blob-mismatch",
+        "link-dangling",
+        "link-outside-blobs",
+        "partial-download",
+        "file-missing",
+        "file-unverifiable",
+        "ref-missing-snapshot",
+        "ref-malformed",
+        "dir-missing",
+        "not-a-directory",
+        "unreadable",
+    ];
+    let (verify, cache) = (verify_codes(), cache_codes());
+    for c in VERIFY {
+        assert!(
+            verify.iter().any(|v| v == c),
+            "verify code {c} was renamed or removed"
+        );
+    }
+    for c in CACHE {
+        assert!(
+            cache.iter().any(|v| v == c),
+            "hf-cache code {c} was renamed or removed"
+        );
+    }
+    // A new code must be listed above too, so that removing it later fails here.
+    assert_eq!(verify.len(), VERIFY.len(), "list new verify codes above");
+    assert_eq!(cache.len(), CACHE.len(), "list new hf-cache codes above");
+}
+
+// ---- real outputs against the committed schemas ----
+
+/// A validator for the committed schema `schemas/<name>`.
+fn validator(name: &str) -> jsonschema::Validator {
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(repo_file(&format!("schemas/{name}"))).unwrap())
+            .unwrap();
+    jsonschema::draft202012::new(&schema)
+        .expect("the committed schema is a valid Draft 2020-12 schema")
+}
+
+/// Parse `o`'s stdout as JSON and validate it; the parsed document.
+fn validated(v: &jsonschema::Validator, case: &str, o: &Output) -> Value {
+    let text = String::from_utf8_lossy(&o.stdout);
+    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{case}: {e}: {text}"));
+    let errors: Vec<String> = v
+        .iter_errors(&doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{case}: {errors:#?}\n{text}");
+    doc
+}
+
+fn aibom(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_aibom"));
+    c.current_dir(dir).env_remove("AIBOM_KEY_PASSWORD");
+    c
+}
+
+fn run(c: &mut Command) -> Output {
+    c.output().expect("run aibom")
+}
+
+fn codes(doc: &Value) -> Vec<(&str, Option<&str>)> {
+    doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap(), p["path"].as_str()))
+        .collect()
+}
+
+#[test]
+fn verify_reports_validate_against_the_committed_schema() {
+    let v = validator("verify-report.schema.json");
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    let m = p.join("m");
+    fs::create_dir_all(m.join("sub")).unwrap();
+    fs::write(m.join("config.json"), b"{\"a\": 1}\n").unwrap();
+    fs::write(m.join("model.bin"), vec![7u8; 5000]).unwrap();
+    fs::write(m.join("sub/tok.txt"), b"tokens").unwrap();
+    for prefix in ["k", "other"] {
+        let o = run(aibom(p).args(["keygen", "--output-prefix", prefix]));
+        assert_eq!(o.status.code(), Some(0));
+    }
+    let o = run(aibom(p).args(["sign", "m", "--key", "k.key"]));
+    assert_eq!(o.status.code(), Some(0));
+    let verify = |target: &str, key: &str, extra: &[&str]| {
+        run(aibom(p)
+            .args([
+                "verify", target, "--bundle", "m.sig", "--key", key, "-o", "json",
+            ])
+            .args(extra))
+    };
+
+    // Good.
+    let o = verify("m", "k.pub", &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc = validated(&v, "good", &o);
+    assert_eq!(doc["schema"], "aibom-verify-report/1");
+    assert_eq!(doc["verified"], true);
+    assert_eq!(doc["problems"], Value::Array(Vec::new()));
+
+    // Wrong key: the bundle's key hint names the signing key.
+    let o = verify("m", "other.pub", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc = validated(&v, "wrong key", &o);
+    assert_eq!(doc["verified"], false);
+    assert_eq!(codes(&doc), [("key-mismatch", None)]);
+    assert!(doc["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("m.sig: key mismatch"));
+
+    // A digest that is not the signed one.
+    let zero = format!("sha256:{}", "0".repeat(64));
+    let o = verify(&zero, "k.pub", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        codes(&validated(&v, "wrong digest", &o)),
+        [("digest-mismatch", None)]
+    );
+
+    // Tampered: one file modified, one deleted, one added.
+    let mut b = fs::read(m.join("model.bin")).unwrap();
+    b[100] ^= 1;
+    fs::write(m.join("model.bin"), &b).unwrap();
+    fs::remove_file(m.join("config.json")).unwrap();
+    fs::write(m.join("notes.md"), b"x").unwrap();
+    let o = verify("m", "k.pub", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc = validated(&v, "tampered", &o);
+    assert_eq!(
+        codes(&doc),
+        [
+            ("file-modified", Some("model.bin")),
+            ("file-missing", Some("config.json")),
+            ("file-extra", Some("notes.md")),
+        ]
+    );
+    assert_eq!(doc["modified"][0]["name"], "model.bin");
+    assert_eq!(doc["missing"], serde_json::json!(["config.json"]));
+    assert_eq!(doc["extra"], serde_json::json!(["notes.md"]));
+    // Tolerated extra files stay listed but are no problem.
+    let o = verify("m", "k.pub", &["--ignore-unsigned-files"]);
+    let doc = validated(&v, "tampered, unsigned files ignored", &o);
+    assert_eq!(doc["unsigned_files_ignored"], true);
+    assert_eq!(doc["extra"], serde_json::json!(["notes.md"]));
+    assert_eq!(
+        codes(&doc),
+        [
+            ("file-modified", Some("model.bin")),
+            ("file-missing", Some("config.json")),
+        ]
+    );
+    // The text report names the files as before, with no `problem:` line for them.
+    let o = run(aibom(p).args(["verify", "m", "--bundle", "m.sig", "--key", "k.pub"]));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.split(" (").next().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "NOT VERIFIED: m",
+            "modified: model.bin",
+            "missing: config.json",
+            "extra: notes.md"
+        ],
+        "{text}"
+    );
+}
+
+// ---- Hugging Face cache reports ----
+
+const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
+
+fn write(p: &Path, data: &[u8]) {
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, data).unwrap();
+}
+
+/// A cache repository with one LFS file (`w.bin`) and one small file (`config.json`) in snapshot
+/// `COMMIT`, and `refs/main`.
+fn cache_repo(cache: &Path, name: &str) -> PathBuf {
+    let repo = cache.join(name);
+    let lfs = vec![3u8; 4096];
+    let small = b"{\"model_type\": \"bert\"}".to_vec();
+    let lfs_blob = hex::encode(sha2::Sha256::digest(&lfs));
+    let mut h = sha1::Sha1::new();
+    h.update(format!("blob {}\0", small.len()).as_bytes());
+    h.update(&small);
+    let small_blob = hex::encode(h.finalize());
+    for (path, blob, data) in [
+        ("w.bin", &lfs_blob, &lfs),
+        ("config.json", &small_blob, &small),
+    ] {
+        write(&repo.join("blobs").join(blob), data);
+        let at = repo.join("snapshots").join(COMMIT).join(path);
+        fs::create_dir_all(at.parent().unwrap()).unwrap();
+        symlink(format!("../../blobs/{blob}"), at).unwrap();
+    }
+    write(&repo.join("refs/main"), COMMIT.as_bytes());
+    repo
+}
+
+#[test]
+fn hf_cache_reports_validate_against_the_committed_schema() {
+    let v = validator("hf-cache-report.schema.json");
+    let t = tempfile::tempdir().unwrap();
+    let cache = t.path().join("hub");
+    let repo = cache_repo(&cache, "models--acme--tiny");
+    let check = |case: &str| {
+        let o = run(aibom(t.path())
+            .args(["verify", "-o", "json", "--hf-cache"])
+            .arg(&cache));
+        let doc = validated(&v, case, &o);
+        (o.status.code(), doc)
+    };
+
+    let (code, doc) = check("healthy");
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["schema"], "aibom-hf-cache-report/1");
+    assert_eq!(doc["ok"], true);
+    assert_eq!(doc["problems"], Value::Array(Vec::new()));
+
+    // Corrupt one blob, leave a dangling link, a partial download and a ref to a missing snapshot.
+    let w = fs::canonicalize(repo.join("snapshots").join(COMMIT).join("w.bin")).unwrap();
+    fs::write(&w, b"tampered").unwrap();
+    symlink(
+        format!("../../blobs/{}", "a".repeat(64)),
+        repo.join("snapshots").join(COMMIT).join("gone.bin"),
+    )
+    .unwrap();
+    write(
+        &repo
+            .join("blobs")
+            .join(format!("{}.incomplete", "b".repeat(64))),
+        b"part",
+    );
+    write(&repo.join("refs/v2"), "f".repeat(40).as_bytes());
+    // And a second repository without blobs/.
+    fs::create_dir_all(cache.join("models--acme--empty/snapshots")).unwrap();
+    let (code, doc) = check("broken");
+    assert_eq!(code, Some(1));
+    assert_eq!(doc["ok"], false);
+    let got: BTreeSet<(String, String, Option<String>)> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["repo"].as_str().unwrap().to_string(),
+                p["path"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    let tiny = "models--acme--tiny".to_string();
+    let want: BTreeSet<(String, String, Option<String>)> = [
+        ("blob-mismatch", &tiny, Some("w.bin".to_string())),
+        ("link-dangling", &tiny, Some("gone.bin".to_string())),
+        (
+            "partial-download",
+            &tiny,
+            Some(format!("blobs/{}.incomplete", "b".repeat(64))),
+        ),
+        ("ref-missing-snapshot", &tiny, Some("refs/v2".to_string())),
+        (
+            "dir-missing",
+            &"models--acme--empty".to_string(),
+            Some("blobs".to_string()),
+        ),
+    ]
+    .into_iter()
+    .map(|(c, r, p)| (c.to_string(), r.clone(), p))
+    .collect();
+    assert_eq!(got, want);
 }

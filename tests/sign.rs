@@ -12,7 +12,7 @@ use aibom::attest::bundle::{Bundle, Content};
 use aibom::attest::keys::{Curve, PrivateKey};
 use aibom::attest::sign::{sign_model, SignerMaterial};
 use aibom::attest::verify::{self, CheckOptions, Target};
-use aibom::attest::{SignedContent, Signer};
+use aibom::attest::{AttestError, ProblemCode, SignedContent, Signer};
 use aibom::hash::NoProgress;
 use aibom::scan::{self, ScanOptions};
 use serde_json::Value;
@@ -311,6 +311,17 @@ fn unusable_input_exits_2_and_rejections_exit_1() {
     let o = run(aibom(p).args(["verify", "m", "--bundle", "m.sig", "--key", "other.pub"]));
     assert_eq!(code(&o), 1);
     assert!(out(&o).contains("key mismatch"), "{}", out(&o));
+    let o = run(aibom(p).args([
+        "verify",
+        "m",
+        "--bundle",
+        "m.sig",
+        "--key",
+        "other.pub",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(problem_codes(&o), ["key-mismatch"]);
     // Payload altered after signing: rejected.
     let mut b: Value = serde_json::from_slice(&fs::read(p.join("m.sig")).unwrap()).unwrap();
     b["verificationMaterial"]["publicKey"]
@@ -321,6 +332,10 @@ fn unusable_input_exits_2_and_rejections_exit_1() {
     fs::write(p.join("alt.sig"), serde_json::to_vec(&b).unwrap()).unwrap();
     let o = run(aibom(p).args(["verify", "m", "--bundle", "alt.sig", "--key", "k.pub"]));
     assert_eq!(code(&o), 1, "{}", out(&o));
+    assert_eq!(
+        problem_codes(&o_json(p, "m", "alt.sig")),
+        ["signature-invalid"]
+    );
     // A model that does not exist.
     let o = run(aibom(p).args(["verify", "gone", "--bundle", "m.sig", "--key", "k.pub"]));
     assert_eq!(code(&o), 2);
@@ -445,6 +460,10 @@ fn certificate_method_chains_to_the_given_root() {
     let e = verify::check_certificate_chain(&bundle, &verify::read_roots(&[other_root]).unwrap())
         .unwrap_err();
     assert_eq!(e.exit_code(), 1, "{e}");
+    assert!(
+        matches!(&e, AttestError::Rejected(p) if p.code == ProblemCode::CertificateUntrusted),
+        "{e:?}"
+    );
     // Through the CLI too.
     let b = t.path().join("cert.sig");
     fs::write(&b, bundle.to_json()).unwrap();
@@ -585,6 +604,15 @@ fn cosign_style_blob_bundles_verify_against_the_file() {
         // A model directory is not what these bundles sign.
         let o = run(aibom(t.path()).args(["verify", "m", "--bundle", bundle, "--key", "k.pub"]));
         assert_eq!(code(&o), 1, "{}", out(&o));
+        assert_eq!(
+            problem_codes(&o_json(t.path(), "m", bundle)),
+            ["target-mismatch"]
+        );
+        // Nor is another file.
+        assert_eq!(
+            problem_codes(&o_json(t.path(), "m/config.json", bundle)),
+            ["file-modified"]
+        );
     }
     fs::write(&file, b"tampered").unwrap();
     for bundle in ["blob.sig", "att.sig"] {
@@ -599,4 +627,22 @@ fn cosign_style_blob_bundles_verify_against_the_file() {
         assert_eq!(code(&o), 1, "{bundle}: {}", out(&o));
         assert!(out(&o).contains("model.bin"), "{}", out(&o));
     }
+}
+
+/// `verify TARGET --bundle BUNDLE --key k.pub -o json` in `dir`.
+fn o_json(dir: &Path, target: &str, bundle: &str) -> Output {
+    run(aibom(dir).args([
+        "verify", target, "--bundle", bundle, "--key", "k.pub", "-o", "json",
+    ]))
+}
+
+/// The codes of a JSON report's problems, in order.
+fn problem_codes(o: &Output) -> Vec<String> {
+    let r: Value = serde_json::from_str(&out(o)).unwrap_or_else(|e| panic!("{e}: {}", out(o)));
+    r["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_string())
+        .collect()
 }

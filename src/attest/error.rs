@@ -1,6 +1,8 @@
 //! Errors of signing and verification, split by what the user must do about them: an unusable input
 //! (malformed bundle, unreadable key, missing file: exit 2) or a rejection (bad signature, files that do not
-//! match what was signed: exit 1).
+//! match what was signed: exit 1). A rejection carries a [`Problem`]: a stable code and the message.
+
+use super::problem::{Problem, ProblemCode};
 
 /// Why a signing or verification step stopped.
 #[derive(Debug, thiserror::Error)]
@@ -12,7 +14,7 @@ pub enum AttestError {
     /// The input is well formed but does not verify: wrong key, bad signature, untrusted certificate,
     /// statement inconsistent with its own subject.
     #[error("{0}")]
-    Rejected(String),
+    Rejected(Problem),
     /// Walking, hashing or reading a model or file failed.
     #[error(transparent)]
     Fs(#[from] crate::Error),
@@ -31,7 +33,7 @@ impl AttestError {
     pub fn context(self, what: impl std::fmt::Display) -> Self {
         match self {
             AttestError::Invalid(m) => AttestError::Invalid(format!("{what}: {m}")),
-            AttestError::Rejected(m) => AttestError::Rejected(format!("{what}: {m}")),
+            AttestError::Rejected(p) => AttestError::Rejected(p.context(what)),
             other => other,
         }
     }
@@ -44,6 +46,6 @@ pub(crate) fn invalid(msg: impl Into<String>) -> AttestError {
     AttestError::Invalid(msg.into())
 }
 
-pub(crate) fn rejected(msg: impl Into<String>) -> AttestError {
-    AttestError::Rejected(msg.into())
+pub(crate) fn rejected(code: ProblemCode, msg: impl Into<String>) -> AttestError {
+    AttestError::Rejected(Problem::new(code, msg))
 }

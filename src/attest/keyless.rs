@@ -41,6 +41,8 @@ use sigstore_verify::types::{
 };
 use sigstore_verify::{IdentityMatcher, PublicKeyVerificationPolicy, VerificationPolicy, Verifier};
 
+use super::error::AttestError;
+use super::problem::{Problem, ProblemCode};
 use super::{SignedContent, Signer, VerifiedSignature};
 
 /// Largest bundle accepted. A Sigstore bundle is a few KiB plus its DSSE payload; an AIBOM attestation
@@ -197,9 +199,17 @@ pub enum KeylessError {
         flag: &'static str,
     },
 
-    /// Chain to the Fulcio CA, validity at signing time, code-signing usage, SCT.
+    /// Chain to the Fulcio CA, code-signing usage, SCT.
     #[error("signing certificate rejected: {0}")]
     Certificate(String),
+
+    /// The certificate had expired at the signing time.
+    #[error("signing certificate rejected: {0}")]
+    CertificateExpired(String),
+
+    /// The certificate was not yet valid at the signing time.
+    #[error("signing certificate rejected: {0}")]
+    CertificateNotYetValid(String),
 
     /// Inclusion proof, checkpoint, signed entry timestamp, integrated time, entry consistency.
     #[error("transparency log entry rejected: {0}")]
@@ -226,18 +236,45 @@ impl KeylessError {
     /// True when the inputs themselves are unusable (oversized, not a bundle, bad trusted root, bad
     /// policy) rather than a signature that does not verify: the CLI's exit code 2 rather than 1.
     pub fn is_unusable_input(&self) -> bool {
-        matches!(
-            self,
-            KeylessError::BundleTooLarge { .. }
-                | KeylessError::TrustedRootTooLarge { .. }
-                | KeylessError::MalformedBundle(_)
-                | KeylessError::MissingMediaType
-                | KeylessError::UnsupportedMediaType(_)
-                | KeylessError::NotKeyless
-                | KeylessError::TrustedRoot(_)
-                | KeylessError::BadPolicy { .. }
-                | KeylessError::ArtifactRequired
-        )
+        self.problem_code().is_none()
+    }
+
+    /// The stable code of a rejection; `None` for unusable input, which is an error, not a verdict.
+    pub fn problem_code(&self) -> Option<ProblemCode> {
+        use KeylessError as E;
+        Some(match self {
+            E::BundleTooLarge { .. }
+            | E::TrustedRootTooLarge { .. }
+            | E::MalformedBundle(_)
+            | E::MissingMediaType
+            | E::UnsupportedMediaType(_)
+            | E::NotKeyless
+            | E::TrustedRoot(_)
+            | E::BadPolicy { .. }
+            | E::ArtifactRequired => return None,
+            E::IdentityMismatch { .. } => ProblemCode::IdentityMismatch,
+            E::IssuerMismatch { .. } => ProblemCode::IssuerMismatch,
+            E::Certificate(_) => ProblemCode::CertificateUntrusted,
+            E::CertificateExpired(_) => ProblemCode::CertificateExpired,
+            E::CertificateNotYetValid(_) => ProblemCode::CertificateNotYetValid,
+            E::TransparencyLog(_) => ProblemCode::TlogInvalid,
+            E::Timestamp(_) => ProblemCode::TimestampInvalid,
+            E::Signature(_) => ProblemCode::SignatureInvalid,
+            E::ArtifactMismatch(_) => ProblemCode::ArtifactMismatch,
+            E::InvalidBundle(_) => ProblemCode::BundleInvalid,
+            E::Incomplete(_) => ProblemCode::VerificationIncomplete,
+        })
+    }
+}
+
+/// A Sigstore verifier failure as an attest error: unusable input (exit 2) or a rejection with its
+/// problem code (exit 1).
+impl From<KeylessError> for AttestError {
+    fn from(e: KeylessError) -> AttestError {
+        match e.problem_code() {
+            Some(code) => AttestError::Rejected(Problem::new(code, e.to_string())),
+            None => AttestError::Invalid(e.to_string()),
+        }
     }
 }
 
@@ -583,6 +620,15 @@ fn subject_digest(payload_type: &str, payload: &[u8]) -> Result<ArtifactDigest, 
     ))
 }
 
+fn certificate_error(c: sigstore_verify::CertificateError) -> KeylessError {
+    use sigstore_verify::CertificateError as C;
+    match c {
+        C::Expired { .. } => KeylessError::CertificateExpired(c.to_string()),
+        C::NotYetValid { .. } => KeylessError::CertificateNotYetValid(c.to_string()),
+        other => KeylessError::Certificate(other.to_string()),
+    }
+}
+
 fn map_error(e: sigstore_verify::Error, policy: &KeylessPolicy) -> KeylessError {
     use sigstore_verify::Error as E;
     match e {
@@ -601,7 +647,7 @@ fn map_error(e: sigstore_verify::Error, policy: &KeylessPolicy) -> KeylessError 
         E::SignatureInvalid(s) => KeylessError::Signature(s),
         E::Crypto(c) => KeylessError::Signature(c.to_string()),
         E::ArtifactMismatch(s) | E::UnsupportedArtifact(s) => KeylessError::ArtifactMismatch(s),
-        E::Certificate(c) => KeylessError::Certificate(c.to_string()),
+        E::Certificate(c) => certificate_error(c),
         E::TransparencyLog(t) => KeylessError::TransparencyLog(t.to_string()),
         E::Timestamp(t) => KeylessError::Timestamp(t.to_string()),
         E::InvalidTrustRoot(s) => KeylessError::TrustedRoot(s),

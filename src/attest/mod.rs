@@ -12,13 +12,16 @@ pub mod error;
 pub mod keyless;
 pub mod keys;
 pub mod oms;
+pub mod problem;
 pub mod sign;
 pub mod verify;
 pub mod x509;
 
 pub use error::{AttestError, AttestResult};
+pub use problem::{Problem, ProblemCode};
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// What a verified signature covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,14 +36,16 @@ pub enum SignedContent {
 }
 
 /// Who signed, as established by the signature check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "method", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "method", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Signer {
-    /// A public key given by the verifier.
+    /// A public key given by the verifier; `hint` is its OMS key hint (hex SHA-256 of its PEM text).
     Key { hint: Option<String> },
-    /// A certificate chaining to a root the verifier gave.
+    /// A certificate chaining to a root the verifier gave (RFC 4514 subject and issuer of the leaf).
     Certificate { subject: String, issuer: String },
-    /// A Fulcio certificate verified against the Sigstore trusted root and transparency log.
+    /// A Fulcio certificate verified against the Sigstore trusted root and transparency log: the
+    /// certificate's identity and OIDC issuer, the log's integrated time (Unix seconds) and the first
+    /// entry's log index.
     Keyless {
         identity: String,
         issuer: String,

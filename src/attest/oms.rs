@@ -7,6 +7,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::problem::{Problem, ProblemCode};
+
 use crate::hash::{self, Sha256Digest};
 use crate::scan::HashedModel;
 use crate::walk::{ModelKind, WalkOptions};
@@ -162,6 +164,18 @@ pub fn parse_sha256_hex(field: &str, s: &str) -> Result<Sha256Digest, String> {
     Ok(out)
 }
 
+/// Errors of a statement's shape (a field missing or of the wrong type) as `statement-malformed`
+/// problems.
+trait Malformed<T> {
+    fn malformed(self) -> Result<T, Problem>;
+}
+
+impl<T, E: Into<String>> Malformed<T> for Result<T, E> {
+    fn malformed(self) -> Result<T, Problem> {
+        self.map_err(|e| Problem::new(ProblemCode::StatementMalformed, e))
+    }
+}
+
 fn str_field<'a>(v: &'a Value, field: &str, path: &str) -> Result<&'a str, String> {
     match v.get(field) {
         Some(Value::String(s)) => Ok(s),
@@ -192,17 +206,18 @@ pub(crate) fn subjects(statement: &Value) -> Result<&Vec<Value>, String> {
 }
 
 /// Read an OMS manifest from a parsed statement whose predicateType is [`PREDICATE_V1`] or
-/// [`PREDICATE_LEGACY`]. The v1.0 root digest must equal the digest of the listed resources.
-pub fn parse_manifest(statement: &Value) -> Result<Manifest, String> {
-    let predicate_type = str_field(statement, "predicateType", "statement")?;
-    let subjects = subjects(statement)?;
+/// [`PREDICATE_LEGACY`]. The v1.0 root digest must equal the digest of the listed resources. Errors are
+/// `statement-malformed`, `statement-unsupported` or `statement-inconsistent` problems.
+pub fn parse_manifest(statement: &Value) -> Result<Manifest, Problem> {
+    let predicate_type = str_field(statement, "predicateType", "statement").malformed()?;
+    let subjects = subjects(statement).malformed()?;
     if predicate_type == PREDICATE_LEGACY {
         let mut resources = Vec::with_capacity(subjects.len());
         for (i, s) in subjects.iter().enumerate() {
             let path = format!("statement.subject[{i}]");
             resources.push(Resource {
-                name: str_field(s, "name", &path)?.to_string(),
-                sha256: subject_sha256(s, &path)?,
+                name: str_field(s, "name", &path).malformed()?.to_string(),
+                sha256: subject_sha256(s, &path).malformed()?,
             });
         }
         return Ok(Manifest {
@@ -217,36 +232,48 @@ pub fn parse_manifest(statement: &Value) -> Result<Manifest, String> {
         return Err(format!(
             "statement.predicateType: '{}' is not an OMS predicate",
             super::bundle::truncate(predicate_type)
-        ));
+        ))
+        .malformed();
     }
     if subjects.len() != 1 {
         return Err(format!(
             "statement.subject: an OMS v1.0 statement has exactly one subject, this one has {}",
             subjects.len()
-        ));
+        ))
+        .malformed();
     }
-    let model_name = str_field(&subjects[0], "name", "statement.subject[0]")?.to_string();
-    let root = subject_sha256(&subjects[0], "statement.subject[0]")?;
+    let model_name = str_field(&subjects[0], "name", "statement.subject[0]")
+        .malformed()?
+        .to_string();
+    let root = subject_sha256(&subjects[0], "statement.subject[0]").malformed()?;
     let predicate = statement
         .get("predicate")
         .filter(|p| p.is_object())
-        .ok_or("statement.predicate: missing or not an object")?;
+        .ok_or("statement.predicate: missing or not an object")
+        .malformed()?;
     let ser = predicate
         .get("serialization")
         .filter(|p| p.is_object())
-        .ok_or("statement.predicate.serialization: missing or not an object")?;
-    let method = str_field(ser, "method", "predicate.serialization")?;
+        .ok_or("statement.predicate.serialization: missing or not an object")
+        .malformed()?;
+    let method = str_field(ser, "method", "predicate.serialization").malformed()?;
     if method != "files" {
-        return Err(format!(
-            "predicate.serialization.method '{}' is not supported (only 'files'; model_signing's CLI writes no other)",
-            super::bundle::truncate(method)
+        return Err(Problem::new(
+            ProblemCode::StatementUnsupported,
+            format!(
+                "predicate.serialization.method '{}' is not supported (only 'files'; model_signing's CLI writes no other)",
+                super::bundle::truncate(method)
+            ),
         ));
     }
-    let hash_type = str_field(ser, "hash_type", "predicate.serialization")?;
+    let hash_type = str_field(ser, "hash_type", "predicate.serialization").malformed()?;
     if hash_type != "sha256" {
-        return Err(format!(
-            "predicate.serialization.hash_type '{}' is not supported (only sha256)",
-            super::bundle::truncate(hash_type)
+        return Err(Problem::new(
+            ProblemCode::StatementUnsupported,
+            format!(
+                "predicate.serialization.hash_type '{}' is not supported (only sha256)",
+                super::bundle::truncate(hash_type)
+            ),
         ));
     }
     let allow_symlinks = match ser.get("allow_symlinks") {
@@ -254,7 +281,7 @@ pub fn parse_manifest(statement: &Value) -> Result<Manifest, String> {
         Some(Value::Bool(b)) => *b,
         // model_signing's own legacy shim writes the string "false".
         Some(Value::String(s)) if s == "true" || s == "false" => s == "true",
-        Some(_) => return Err("predicate.serialization.allow_symlinks: not a boolean".into()),
+        Some(_) => return Err("predicate.serialization.allow_symlinks: not a boolean").malformed(),
     };
     let ignore_paths = match ser.get("ignore_paths") {
         None | Some(Value::Null) => Vec::new(),
@@ -265,34 +292,42 @@ pub fn parse_manifest(statement: &Value) -> Result<Manifest, String> {
                     .map(str::to_string)
                     .ok_or("predicate.serialization.ignore_paths: not a list of strings")
             })
-            .collect::<Result<_, _>>()?,
-        Some(_) => return Err("predicate.serialization.ignore_paths: not a list".into()),
+            .collect::<Result<_, _>>()
+            .malformed()?,
+        Some(_) => return Err("predicate.serialization.ignore_paths: not a list").malformed(),
     };
     let list = match predicate.get("resources") {
         Some(Value::Array(a)) => a,
-        _ => return Err("predicate.resources: missing or not a list".into()),
+        _ => return Err("predicate.resources: missing or not a list").malformed(),
     };
     let mut resources = Vec::with_capacity(list.len());
     for (i, r) in list.iter().enumerate() {
         let path = format!("predicate.resources[{i}]");
-        let alg = str_field(r, "algorithm", &path)?;
+        let alg = str_field(r, "algorithm", &path).malformed()?;
         if alg != "sha256" {
-            return Err(format!(
-                "{path}.algorithm '{}' is not supported (only sha256)",
-                super::bundle::truncate(alg)
+            return Err(Problem::new(
+                ProblemCode::StatementUnsupported,
+                format!(
+                    "{path}.algorithm '{}' is not supported (only sha256)",
+                    super::bundle::truncate(alg)
+                ),
             ));
         }
+        let digest = str_field(r, "digest", &path).malformed()?;
         resources.push(Resource {
-            name: str_field(r, "name", &path)?.to_string(),
-            sha256: parse_sha256_hex(&format!("{path}.digest"), str_field(r, "digest", &path)?)?,
+            name: str_field(r, "name", &path).malformed()?.to_string(),
+            sha256: parse_sha256_hex(&format!("{path}.digest"), digest).malformed()?,
         });
     }
     let recomputed = hash::root_digest(resources.iter().map(|r| &r.sha256));
     if recomputed != root {
-        return Err(format!(
-            "statement is inconsistent: subject digest sha256:{} but the listed resources hash to sha256:{}",
-            hex::encode(root),
-            hex::encode(recomputed)
+        return Err(Problem::new(
+            ProblemCode::StatementInconsistent,
+            format!(
+                "statement is inconsistent: subject digest sha256:{} but the listed resources hash to sha256:{}",
+                hex::encode(root),
+                hex::encode(recomputed)
+            ),
         ));
     }
     Ok(Manifest {

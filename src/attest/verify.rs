@@ -8,11 +8,17 @@
 //! What is understood as signed content: OMS v1.0 and legacy Digests/v0.1 statements (model_signing and
 //! aibom), AIBOM attestations (model + every file as subjects), any other in-toto statement (its subjects,
 //! as `cosign verify-blob-attestation`), and message signatures over a file's SHA-256 (`cosign verify-blob`).
+//!
+//! The outcome is a [`VerifyReport`], the versioned document `aibom verify -o json` writes
+//! ([`VERIFY_REPORT_SCHEMA`]); every reason it fails is a [`Problem`] with a stable code. Its JSON Schema
+//! is generated from these types and committed as `schemas/verify-report.schema.json` (a test fails when
+//! they drift apart).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
@@ -22,6 +28,7 @@ use super::dsse::{pae, pae_model_signing_v02, IN_TOTO_PAYLOAD_TYPE};
 use super::error::{invalid, rejected, AttestError, AttestResult};
 use super::keys::PublicKey;
 use super::oms::{self, Manifest};
+use super::problem::{Problem, ProblemCode};
 use super::{attest, keyless, x509, SignedContent, Signer, VerifiedSignature};
 use crate::hash::{self, Progress, Sha256Digest};
 use crate::scan::{self, ScanOptions};
@@ -117,6 +124,7 @@ pub fn check_key_with_root(
                     .or_else(|| PublicKey::from_spki_der(raw).ok());
                 if theirs.is_some_and(|k| &k != key) {
                     return Err(rejected(
+                        ProblemCode::KeyMismatch,
                         "key mismatch: the bundle's publicKey.rawBytes holds a different key",
                     ));
                 }
@@ -130,18 +138,19 @@ pub fn check_key_with_root(
         }
     };
     let content = check_content_signature(bundle, key).map_err(|e| match (e, hint) {
-        (AttestError::Rejected(m), Some(h)) if hint_names_key(h, key) == Some(false) => {
-            rejected(format!(
+        (AttestError::Rejected(m), Some(h)) if hint_names_key(h, key) == Some(false) => rejected(
+            ProblemCode::KeyMismatch,
+            format!(
                 "key mismatch: {m}; the bundle's key hint {} names another key than the given one (hint {})",
                 super::bundle::truncate(h),
                 key.hint()
-            ))
-        }
+            ),
+        ),
         (e, _) => e,
     })?;
     if bundle.tlog_entries.is_empty() {
         if trusted_root_json.is_some() {
-            keyless::check_trusted_root(trusted_root_json).map_err(keyless_error)?;
+            keyless::check_trusted_root(trusted_root_json)?;
         }
     } else {
         // The Sigstore verifier reads its own bundle type; the material it sees is the hint alone (it
@@ -155,8 +164,7 @@ pub fn check_key_with_root(
             plain.to_json().as_bytes(),
             &key.to_spki_der(),
             trusted_root_json,
-        )
-        .map_err(keyless_error)?;
+        )?;
     }
     Ok(VerifiedSignature {
         content,
@@ -185,15 +193,6 @@ fn hint_names_key(hint: &str, key: &PublicKey) -> Option<bool> {
         .decode(hint)
         .is_ok_and(|d| d.len() == 32);
     (is_hex || is_b64).then_some(false)
-}
-
-/// A Sigstore verifier failure as an attest error: unusable input (exit 2) or a rejection (exit 1).
-fn keyless_error(e: keyless::KeylessError) -> AttestError {
-    if e.is_unusable_input() {
-        invalid(e.to_string())
-    } else {
-        rejected(e.to_string())
-    }
 }
 
 /// Read trusted root (and intermediate) certificates from PEM files; errors name the file.
@@ -234,7 +233,8 @@ pub fn check_certificate_chain(
             })
         })
         .collect::<AttestResult<Vec<_>>>()?;
-    x509::verify_chain(&chain, roots).map_err(|e| rejected(format!("certificate chain: {e}")))?;
+    x509::verify_chain(&chain, roots)
+        .map_err(|p| AttestError::Rejected(p.context("certificate chain")))?;
     let leaf = &chain[0];
     let key = x509::public_key(leaf).map_err(|e| invalid(format!("signing certificate: {e}")))?;
     let content = check_content_signature(bundle, &key)?;
@@ -264,6 +264,7 @@ fn check_content_signature(bundle: &Bundle, key: &PublicKey) -> AttestResult<Sig
             });
             if !ok {
                 return Err(rejected(
+                    ProblemCode::SignatureInvalid,
                     "signature does not verify: the statement was altered or signed with another key",
                 ));
             }
@@ -278,6 +279,7 @@ fn check_content_signature(bundle: &Bundle, key: &PublicKey) -> AttestResult<Sig
             })?;
             if !key.verify_prehash(digest, &m.signature) {
                 return Err(rejected(
+                    ProblemCode::SignatureInvalid,
                     "message signature does not verify: the file digest was altered or signed with another key",
                 ));
             }
@@ -329,8 +331,12 @@ pub struct CheckOptions {
     pub bundle_path: Option<PathBuf>,
 }
 
+/// Identifier of the shape of [`VerifyReport`] (see `schemas/verify-report.schema.json`); bumped on
+/// incompatible changes.
+pub const VERIFY_REPORT_SCHEMA: &str = "aibom-verify-report/1";
+
 /// The kind of signed content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SignedKind {
     /// OMS v1.0 model signature.
@@ -346,8 +352,10 @@ pub enum SignedKind {
 }
 
 /// A file whose content differs from what was signed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ModifiedFile {
+    /// Model-relative path.
     pub name: String,
     /// `sha256:<hex>` in the statement.
     pub signed: String,
@@ -356,21 +364,26 @@ pub struct ModifiedFile {
 }
 
 /// The outcome of `aibom verify`: the JSON report of `-o json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VerifyReport {
-    /// True when the signature verified and the target matches what was signed.
+    /// Shape identifier of this document: `aibom-verify-report/1`.
+    #[schemars(extend("const" = VERIFY_REPORT_SCHEMA))]
+    pub schema: String,
+    /// True when the signature verified and the target matches what was signed; exactly when
+    /// `problems` is empty.
     pub verified: bool,
     /// The model path, file path or `sha256:` digest checked.
     pub target: String,
-    /// What kind of content was signed (absent when the signature did not verify).
+    /// What kind of content was signed (null when the signature did not verify).
     pub signed: Option<SignedKind>,
-    /// The statement's predicate type, for DSSE content.
+    /// The statement's predicate type, for DSSE content (else null).
     pub predicate_type: Option<String>,
-    /// Who signed (absent when the signature did not verify).
+    /// Who signed (null when the signature did not verify).
     pub signer: Option<Signer>,
-    /// The signed model's name, when the statement names one.
+    /// The signed model's name, when the statement names one (else null).
     pub model: Option<String>,
-    /// The signed root digest (`sha256:<hex>`), when the statement has one.
+    /// The signed root digest (`sha256:<hex>`), when the statement has one (else null).
     pub root_digest: Option<String>,
     /// Files (or digests) compared.
     pub files_checked: usize,
@@ -382,15 +395,19 @@ pub struct VerifyReport {
     pub extra: Vec<String>,
     /// True when extra files were tolerated (`--ignore-unsigned-files`).
     pub unsigned_files_ignored: bool,
-    /// Other reasons the check failed, and notes on a match (which subject a file matched).
-    pub problems: Vec<String>,
-    /// Notes that do not affect the verdict.
+    /// Every reason the verification failed, each with a stable code: one `file-modified`,
+    /// `file-missing` or `file-extra` entry per file of `modified`, `missing` and `extra` (in that order;
+    /// no `file-extra` when `unsigned_files_ignored`), then the others in the order found.
+    pub problems: Vec<Problem>,
+    /// Remarks for people that do not affect the verdict (which subject a file matched, what a bundle
+    /// that did not match signs).
     pub notes: Vec<String>,
 }
 
 impl VerifyReport {
     fn new(target: &Target) -> VerifyReport {
         VerifyReport {
+            schema: VERIFY_REPORT_SCHEMA.to_string(),
             verified: false,
             target: target.describe(),
             signed: None,
@@ -408,20 +425,67 @@ impl VerifyReport {
         }
     }
 
-    /// The report of a signature that did not verify.
-    pub fn rejected(target: &Target, reason: &str) -> VerifyReport {
+    /// The report of a signature (or signed statement) that did not verify.
+    pub fn rejected(target: &Target, problem: Problem) -> VerifyReport {
         let mut r = VerifyReport::new(target);
-        r.problems.push(reason.to_string());
+        r.problems.push(problem);
         r
     }
 
+    /// Add one problem per differing file ahead of the others, and decide the verdict.
     fn finish(mut self) -> VerifyReport {
-        self.verified = self.problems.is_empty()
-            && self.modified.is_empty()
-            && self.missing.is_empty()
-            && (self.extra.is_empty() || self.unsigned_files_ignored);
+        let mut files: Vec<Problem> = Vec::new();
+        for m in &self.modified {
+            files.push(
+                Problem::new(
+                    ProblemCode::FileModified,
+                    format!(
+                        "{} differs from what was signed (signed {}, found {})",
+                        m.name, m.signed, m.actual
+                    ),
+                )
+                .at(&m.name),
+            );
+        }
+        for name in &self.missing {
+            files.push(
+                Problem::new(
+                    ProblemCode::FileMissing,
+                    format!("{name} is signed but not on disk"),
+                )
+                .at(name),
+            );
+        }
+        if !self.unsigned_files_ignored {
+            for name in &self.extra {
+                files.push(
+                    Problem::new(
+                        ProblemCode::FileExtra,
+                        format!("{name} is on disk but not signed"),
+                    )
+                    .at(name),
+                );
+            }
+        }
+        files.append(&mut self.problems);
+        self.problems = files;
+        self.verified = self.problems.is_empty();
         self
     }
+}
+
+/// The JSON Schema of [`VerifyReport`], pretty-printed with a trailing newline (the content of
+/// `schemas/verify-report.schema.json`).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(VerifyReport);
+    let mut s = serde_json::to_string_pretty(&schema).expect("schema serialises");
+    s.push('\n');
+    s
+}
+
+/// A signed statement of the wrong shape.
+fn malformed(message: String) -> AttestError {
+    rejected(ProblemCode::StatementMalformed, message)
 }
 
 /// Signed content in the terms of the comparison.
@@ -454,28 +518,43 @@ fn interpret(sig: &VerifiedSignature, report: &mut VerifyReport) -> AttestResult
             payload,
         } => {
             if payload_type != IN_TOTO_PAYLOAD_TYPE {
-                return Err(rejected(format!(
-                    "payload type '{}' is not an in-toto statement ({IN_TOTO_PAYLOAD_TYPE})",
-                    super::bundle::truncate(payload_type)
-                )));
+                return Err(rejected(
+                    ProblemCode::PayloadTypeUnsupported,
+                    format!(
+                        "payload type '{}' is not an in-toto statement ({IN_TOTO_PAYLOAD_TYPE})",
+                        super::bundle::truncate(payload_type)
+                    ),
+                ));
             }
-            let st: Value = serde_json::from_slice(payload)
-                .map_err(|e| rejected(format!("signed statement is not JSON: {e}")))?;
+            let st: Value = serde_json::from_slice(payload).map_err(|e| {
+                rejected(
+                    ProblemCode::StatementMalformed,
+                    format!("signed statement is not JSON: {e}"),
+                )
+            })?;
             let ty = st.get("_type").and_then(Value::as_str).unwrap_or("");
             if ty != oms::STATEMENT_V1 && ty != oms::STATEMENT_V01 {
-                return Err(rejected(format!(
-                    "statement._type '{}' is not an in-toto statement",
-                    super::bundle::truncate(ty)
-                )));
+                return Err(rejected(
+                    ProblemCode::StatementMalformed,
+                    format!(
+                        "statement._type '{}' is not an in-toto statement",
+                        super::bundle::truncate(ty)
+                    ),
+                ));
             }
             let pt = st
                 .get("predicateType")
                 .and_then(Value::as_str)
-                .ok_or_else(|| rejected("statement.predicateType: missing"))?
+                .ok_or_else(|| {
+                    rejected(
+                        ProblemCode::StatementMalformed,
+                        "statement.predicateType: missing",
+                    )
+                })?
                 .to_string();
             report.predicate_type = Some(pt.clone());
             if pt == oms::PREDICATE_V1 || pt == oms::PREDICATE_LEGACY {
-                let m = oms::parse_manifest(&st).map_err(rejected)?;
+                let m = oms::parse_manifest(&st).map_err(AttestError::Rejected)?;
                 report.signed = Some(if m.legacy {
                     SignedKind::OmsLegacy
                 } else {
@@ -483,12 +562,12 @@ fn interpret(sig: &VerifiedSignature, report: &mut VerifyReport) -> AttestResult
                 });
                 return Ok(Signed::Model(m));
             }
-            if let Some(m) = attest::parse_model_attestation(&st).map_err(rejected)? {
+            if let Some(m) = attest::parse_model_attestation(&st).map_err(malformed)? {
                 report.signed = Some(SignedKind::Aibom);
                 return Ok(Signed::Model(m));
             }
             report.signed = Some(SignedKind::InToto);
-            let subjects = oms::subjects(&st).map_err(rejected)?;
+            let subjects = oms::subjects(&st).map_err(malformed)?;
             let mut list = Vec::with_capacity(subjects.len());
             for (i, s) in subjects.iter().enumerate() {
                 let path = format!("statement.subject[{i}]");
@@ -499,7 +578,10 @@ fn interpret(sig: &VerifiedSignature, report: &mut VerifyReport) -> AttestResult
                 }
             }
             if list.is_empty() {
-                return Err(rejected("statement has no subject with a sha256 digest"));
+                return Err(rejected(
+                    ProblemCode::StatementUnsupported,
+                    "statement has no subject with a sha256 digest",
+                ));
             }
             Ok(Signed::Subjects(list))
         }
@@ -559,9 +641,9 @@ fn check_digest(signed: &Signed, d: &Sha256Digest, report: &mut VerifyReport) {
         }
     };
     if !ok {
-        report.problems.push(format!(
-            "{} is not the signed digest",
-            hash::prefixed_hex(d)
+        report.problems.push(Problem::new(
+            ProblemCode::DigestMismatch,
+            format!("{} is not the signed digest", hash::prefixed_hex(d)),
         ));
     }
 }
@@ -619,10 +701,10 @@ fn check_dir(
     let m = match signed {
         Signed::Model(m) => m,
         _ => {
-            report.problems.push(
-                "the bundle signs a single artifact, not a model directory: give the file (or its sha256:) instead"
-                    .to_string(),
-            );
+            report.problems.push(Problem::new(
+                ProblemCode::TargetMismatch,
+                "the bundle signs a single artifact, not a model directory: give the file (or its sha256:) instead",
+            ));
             return Ok(());
         }
     };
@@ -638,9 +720,13 @@ fn check_dir(
     let mut seen = std::collections::BTreeSet::new();
     for r in &m.resources {
         if !seen.insert(r.name.as_str()) {
-            report
-                .problems
-                .push(format!("the statement lists '{}' twice", r.name));
+            report.problems.push(
+                Problem::new(
+                    ProblemCode::StatementInconsistent,
+                    format!("the statement lists '{}' twice", r.name),
+                )
+                .at(&r.name),
+            );
             continue;
         }
         match on_disk.get(r.name.as_str()) {
@@ -706,9 +792,13 @@ fn check_file(
                         signed: s,
                         actual,
                     }),
-                    None => report
-                        .problems
-                        .push(format!("{base} ({actual}) is none of the signed subjects")),
+                    None => report.problems.push(
+                        Problem::new(
+                            ProblemCode::SubjectMismatch,
+                            format!("{base} ({actual}) is none of the signed subjects"),
+                        )
+                        .at(base),
+                    ),
                 }
             }
         },
@@ -716,10 +806,13 @@ fn check_file(
             if m.resources.len() == 1 {
                 let r = &m.resources[0];
                 if r.name != "." && r.name != base {
-                    report.problems.push(format!(
-                        "the signed file is named '{}', not '{base}'",
-                        r.name
-                    ));
+                    report.problems.push(
+                        Problem::new(
+                            ProblemCode::FileNameMismatch,
+                            format!("the signed file is named '{}', not '{base}'", r.name),
+                        )
+                        .at(base),
+                    );
                 } else if r.sha256 != h {
                     report.modified.push(ModifiedFile {
                         name: base.to_string(),
@@ -747,9 +840,13 @@ fn check_file(
                         signed: hash::prefixed_hex(&r.sha256),
                         actual,
                     }),
-                    None => report.problems.push(format!(
-                        "the signed model lists no file named '{base}'"
-                    )),
+                    None => report.problems.push(
+                        Problem::new(
+                            ProblemCode::FileNotSigned,
+                            format!("the signed model lists no file named '{base}'"),
+                        )
+                        .at(base),
+                    ),
                 },
             }
         }

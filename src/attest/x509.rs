@@ -6,7 +6,8 @@
 //! (basic constraints and their path length, keyCertSign when key usage is present), every certificate
 //! must be valid at the signing time, and the leaf must allow signing (key usage digitalSignature or
 //! extended key usage codeSigning), as model_signing 1.1.1 checks. Without a transparency log there is
-//! no signing time, so the leaf's notBefore stands for it, as model_signing does.
+//! no signing time, so the leaf's notBefore stands for it, as model_signing does. A chain that fails
+//! says why as a [`Problem`]: untrusted, expired, not yet valid, or a leaf that may not sign.
 
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use x509_cert::name::Name;
 use x509_cert::Certificate;
 
 use super::keys::PublicKey;
+use super::problem::{Problem, ProblemCode};
 
 /// Longest path we build, leaf and root included.
 pub const MAX_DEPTH: usize = 8;
@@ -82,17 +84,29 @@ fn not_before(cert: &Certificate) -> Duration {
     cert.tbs_certificate.validity.not_before.to_unix_duration()
 }
 
-fn check_valid_at(cert: &Certificate, at: Duration) -> Result<(), String> {
+fn check_valid_at(cert: &Certificate, at: Duration) -> Result<(), Problem> {
     let v = &cert.tbs_certificate.validity;
-    if at < v.not_before.to_unix_duration() || at > v.not_after.to_unix_duration() {
-        return Err(format!(
-            "certificate '{}' is not valid at the signing time (valid {} to {})",
+    let (code, state) = if at < v.not_before.to_unix_duration() {
+        (ProblemCode::CertificateNotYetValid, "was not yet valid")
+    } else if at > v.not_after.to_unix_duration() {
+        (ProblemCode::CertificateExpired, "had expired")
+    } else {
+        return Ok(());
+    };
+    Err(Problem::new(
+        code,
+        format!(
+            "certificate '{}' {state} at the signing time (valid {} to {})",
             subject(cert),
             v.not_before,
             v.not_after
-        ));
-    }
-    Ok(())
+        ),
+    ))
+}
+
+/// A chain problem that leaves the signing certificate without a path to a trusted root.
+fn untrusted(message: String) -> Problem {
+    Problem::new(ProblemCode::CertificateUntrusted, message)
 }
 
 /// Check that `issuer_cert`'s key made the signature on `cert`: ECDSA (P-256/P-384 with SHA-256/384/512,
@@ -219,7 +233,11 @@ fn path_len_allows(ca: &Certificate, below: usize) -> Result<(), String> {
     }
 }
 
-fn can_sign(leaf: &Certificate) -> Result<(), String> {
+fn can_sign(leaf: &Certificate) -> Result<(), Problem> {
+    can_sign_text(leaf).map_err(|m| Problem::new(ProblemCode::CertificateUsage, m))
+}
+
+fn can_sign_text(leaf: &Certificate) -> Result<(), String> {
     let tbs = &leaf.tbs_certificate;
     let ku = tbs
         .get::<KeyUsage>()
@@ -247,10 +265,12 @@ fn can_sign(leaf: &Certificate) -> Result<(), String> {
 /// name, and a leaf may carry its issuer's name (model_signing's own fixtures do): only being one of the
 /// given roots (same DER, or same subject and key) makes a certificate a trust anchor. The search is
 /// bounded by [`MAX_DEPTH`], [`MAX_CANDIDATES`] per certificate and [`MAX_SIGNATURE_CHECKS`] in all.
-pub fn verify_chain(chain: &[Certificate], roots: &[Certificate]) -> Result<(), String> {
-    let leaf = chain.first().ok_or("empty certificate chain")?;
+pub fn verify_chain(chain: &[Certificate], roots: &[Certificate]) -> Result<(), Problem> {
+    let leaf = chain
+        .first()
+        .ok_or_else(|| untrusted("empty certificate chain".into()))?;
     if roots.is_empty() {
-        return Err("no trusted root certificate given".into());
+        return Err(untrusted("no trusted root certificate given".into()));
     }
     can_sign(leaf)?;
     let at = not_before(leaf);
@@ -270,17 +290,17 @@ pub fn verify_chain(chain: &[Certificate], roots: &[Certificate]) -> Result<(), 
         return Ok(());
     }
     if search.exhausted {
-        return Err(format!(
+        return Err(untrusted(format!(
             "gave up after {MAX_SIGNATURE_CHECKS} signature checks: too many candidate issuers named '{}'",
             issuer(leaf)
-        ));
+        )));
     }
     Err(search.problem.unwrap_or_else(|| {
-        format!(
+        untrusted(format!(
             "certificate '{}' does not chain to a trusted root (issuer '{}' is neither in the bundle nor among the given roots)",
             subject(leaf),
             issuer(leaf)
-        )
+        ))
     }))
 }
 
@@ -296,11 +316,11 @@ struct PathSearch<'a> {
     /// The signature-check budget ran out.
     exhausted: bool,
     /// The first reason a candidate was refused, to explain a failure.
-    problem: Option<String>,
+    problem: Option<Problem>,
 }
 
 impl PathSearch<'_> {
-    fn note(&mut self, e: String) {
+    fn note(&mut self, e: Problem) {
         self.problem.get_or_insert(e);
     }
 
@@ -329,8 +349,9 @@ impl PathSearch<'_> {
                 return false;
             }
             match signed_by(cert, root)
+                .map_err(untrusted)
                 .and_then(|()| check_valid_at(root, self.at))
-                .and_then(|()| path_len_allows(root, below))
+                .and_then(|()| path_len_allows(root, below).map_err(untrusted))
             {
                 Ok(()) => return true,
                 Err(e) => self.note(e),
@@ -338,9 +359,9 @@ impl PathSearch<'_> {
         }
         // Leaf + path + the next certificate + a root above it.
         if path.len() + 3 > MAX_DEPTH {
-            self.note(format!(
+            self.note(untrusted(format!(
                 "no trusted root within {MAX_DEPTH} certificates of the signing certificate"
-            ));
+            )));
             return false;
         }
         // A certificate of the bundle with that name, not yet on the path, that signed `cert` and itself
@@ -358,7 +379,10 @@ impl PathSearch<'_> {
             if !self.spend() {
                 return false;
             }
-            if let Err(e) = signed_by(cert, next).and_then(|()| check_valid_at(next, self.at)) {
+            if let Err(e) = signed_by(cert, next)
+                .map_err(untrusted)
+                .and_then(|()| check_valid_at(next, self.at))
+            {
                 self.note(e);
                 continue;
             }
@@ -366,7 +390,7 @@ impl PathSearch<'_> {
                 return true;
             }
             if let Err(e) = is_ca(next).and_then(|()| path_len_allows(next, below)) {
-                self.note(e);
+                self.note(untrusted(e));
                 continue;
             }
             let self_issued =
@@ -423,6 +447,20 @@ mod tests {
         ca: Option<Option<u8>>,
         serial: u32,
     ) -> Certificate {
+        let validity = Validity::from_now(Duration::from_secs(3600)).unwrap();
+        cert_valid(subject, subject_key, issuer, signer, ca, serial, validity)
+    }
+
+    /// [`cert`] with the given validity.
+    fn cert_valid(
+        subject: &str,
+        subject_key: SubjectPublicKeyInfoOwned,
+        issuer: &str,
+        signer: &SigningKey,
+        ca: Option<Option<u8>>,
+        serial: u32,
+        validity: Validity,
+    ) -> Certificate {
         let profile = match ca {
             Some(_) if subject == issuer && subject_key == spki(signer) => Profile::Root,
             Some(path_len_constraint) => Profile::SubCA {
@@ -438,7 +476,7 @@ mod tests {
         CertificateBuilder::new(
             profile,
             SerialNumber::from(serial),
-            Validity::from_now(Duration::from_secs(3600)).unwrap(),
+            validity,
             name(subject),
             subject_key,
             signer,
@@ -450,6 +488,53 @@ mod tests {
 
     fn self_signed(subject: &str, k: &SigningKey) -> Certificate {
         cert(subject, spki(k), subject, k, Some(None), 1)
+    }
+
+    /// The signing time is the leaf's notBefore: an intermediate that expired before it, or became valid
+    /// only after it, breaks the chain, and the problem says which.
+    #[test]
+    fn issuer_validity_at_the_signing_time_has_its_own_codes() {
+        use std::time::SystemTime;
+        use x509_cert::time::Time;
+        let at = |secs_from_now: i64| {
+            let now = SystemTime::now();
+            let t = if secs_from_now >= 0 {
+                now + Duration::from_secs(secs_from_now as u64)
+            } else {
+                now - Duration::from_secs(secs_from_now.unsigned_abs())
+            };
+            Time::try_from(t).unwrap()
+        };
+        let (rk, ik, lk) = (key(), key(), key());
+        let root = self_signed("CN=root", &rk);
+        let roots = std::slice::from_ref(&root);
+        let leaf = cert("CN=leaf", spki(&lk), "CN=int", &ik, None, 3);
+        for (validity, code) in [
+            (
+                Validity {
+                    not_before: at(-7200),
+                    not_after: at(-3600),
+                },
+                ProblemCode::CertificateExpired,
+            ),
+            (
+                Validity {
+                    not_before: at(3600),
+                    not_after: at(7200),
+                },
+                ProblemCode::CertificateNotYetValid,
+            ),
+        ] {
+            let int = cert_valid("CN=int", spki(&ik), "CN=root", &rk, Some(None), 2, validity);
+            let e = verify_chain(&[leaf.clone(), int], roots).unwrap_err();
+            assert_eq!(e.code, code, "{e}");
+            assert!(e.message.contains("'CN=int'"), "{e}");
+        }
+        // A leaf that may not sign.
+        let int = cert("CN=int", spki(&ik), "CN=root", &rk, Some(None), 2);
+        let ca_leaf = cert("CN=leaf", spki(&lk), "CN=int", &ik, Some(None), 4);
+        let e = verify_chain(&[ca_leaf, int], roots).unwrap_err();
+        assert_eq!(e.code, ProblemCode::CertificateUsage, "{e}");
     }
 
     /// The shape of model_signing's published certificate fixtures: root CA -> intermediate
@@ -482,7 +567,11 @@ mod tests {
         verify_chain(std::slice::from_ref(&leaf), &[root.clone(), int.clone()]).unwrap();
         // Without the intermediate there is no path: the leaf's own name does not make it a root.
         let e = verify_chain(std::slice::from_ref(&leaf), roots).unwrap_err();
-        assert!(e.contains("does not chain to a trusted root"), "{e}");
+        assert!(
+            e.message.contains("does not chain to a trusted root"),
+            "{e}"
+        );
+        assert_eq!(e.code, ProblemCode::CertificateUntrusted);
     }
 
     #[test]
@@ -500,7 +589,8 @@ mod tests {
         for chain in [vec![leaf.clone()], vec![leaf.clone(), leaf.clone()]] {
             let e = verify_chain(&chain, std::slice::from_ref(&root)).unwrap_err();
             assert!(
-                e.contains("does not verify with the key of 'CN=Test Root CA'"),
+                e.message
+                    .contains("does not verify with the key of 'CN=Test Root CA'"),
                 "{e}"
             );
         }
@@ -518,7 +608,7 @@ mod tests {
         let leaf = cert("CN=signer", spki(&key()), "CN=loop", &a, None, 3);
         let trusted = self_signed("CN=root", &rk);
         let e = verify_chain(&[leaf, ca_a, ca_b], std::slice::from_ref(&trusted)).unwrap_err();
-        assert!(e.contains("does not"), "{e}");
+        assert!(e.message.contains("does not"), "{e}");
     }
 
     #[test]
@@ -540,7 +630,7 @@ mod tests {
         let trusted = self_signed("CN=elsewhere", &key());
         let started = Instant::now();
         let e = verify_chain(&chain, std::slice::from_ref(&trusted)).unwrap_err();
-        assert!(e.contains("gave up after"), "{e}");
+        assert!(e.message.contains("gave up after"), "{e}");
         assert!(started.elapsed() < Duration::from_secs(30));
     }
 
@@ -605,7 +695,7 @@ mod tests {
         let int2 = cert("CN=int2", spki(&i2), "CN=int1", &i1, Some(None), 3);
         let leaf = cert("CN=signer", spki(&key()), "CN=int2", &i2, None, 4);
         let e = verify_chain(&[leaf, int2, int1], std::slice::from_ref(&root)).unwrap_err();
-        assert!(e.contains("allows 0 intermediate"), "{e}");
+        assert!(e.message.contains("allows 0 intermediate"), "{e}");
     }
 
     /// The RSA key of a test CA as SubjectPublicKeyInfo.
@@ -679,7 +769,8 @@ mod tests {
         let forged = resign_rsa(leaf, &rk);
         let e = verify_chain(&[forged, int], roots).unwrap_err();
         assert!(
-            e.contains("does not verify with the key of 'CN=rsa-int'"),
+            e.message
+                .contains("does not verify with the key of 'CN=rsa-int'"),
             "{e}"
         );
     }

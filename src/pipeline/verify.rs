@@ -224,10 +224,10 @@ pub fn verify(
     };
     let signature = match signature {
         Ok(s) => s,
-        Err(AttestError::Rejected(reason)) => {
+        Err(AttestError::Rejected(problem)) => {
             return Ok(VerifyReport::rejected(
                 target,
-                &format!("{}: {reason}", bundle_path.display()),
+                problem.context(bundle_path.display()),
             ))
         }
         Err(e) => return Err(e.context(bundle_path.display()).into()),
@@ -252,8 +252,8 @@ pub fn verify(
     );
     let mut report = match checked {
         Ok(r) => r,
-        Err(AttestError::Rejected(reason)) => {
-            let mut r = VerifyReport::rejected(target, &reason);
+        Err(AttestError::Rejected(problem)) => {
+            let mut r = VerifyReport::rejected(target, problem);
             r.signer = Some(signature.signer.clone());
             r
         }
@@ -344,11 +344,5 @@ fn check_keyless(
         }
         Target::Path(_) => KeylessArtifact::None,
     };
-    keyless::verify_keyless(bundle, policy, root.as_deref(), artifact).map_err(|e| {
-        if e.is_unusable_input() {
-            AttestError::Invalid(e.to_string())
-        } else {
-            AttestError::Rejected(e.to_string())
-        }
-    })
+    keyless::verify_keyless(bundle, policy, root.as_deref(), artifact).map_err(AttestError::from)
 }

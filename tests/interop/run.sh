@@ -58,6 +58,8 @@ status=0
     --model-signing "${venv}/bin/model_signing" \
     "$@" || status=1
 "${venv}/bin/python" tests/interop/inventory_schema.py --aibom "${aibom}" || status=1
+# The verification reports (verify -o json, verify --hf-cache -o json) vs. their schemas, with jsonschema.
+"${venv}/bin/python" tests/interop/report_schema.py --aibom "${aibom}" || status=1
 # Signing and verification both ways against model_signing (key and certificate methods, tampering,
 # older layouts, malformed bundles, determinism), and model_signing's own published fixtures (an sdist
 # pinned by hash in oms-fixtures-requirements.txt, downloaded into the cache on first use).

@@ -5,7 +5,8 @@ Cases:
   - model_signing signs (key P-256, key P-384, certificate method with a CA chain made here with
     `openssl`: root CA -> intermediate -> leaf with digitalSignature) -> `aibom verify` passes;
   - aibom signs (key P-256/P-384, certificate method) -> `model_signing verify key|certificate` passes;
-  - one byte flipped, a file renamed, added, deleted: both tools reject and aibom names the file;
+  - one byte flipped, a file renamed, added, deleted: both tools reject and aibom names the file (text
+    lines, and `-o json` problems with their codes);
   - older layouts built here from the documented shape (`rawBytes` PEM base64, `keyid: null`, no
     `tlogEntries`, the legacy `https://model_signing/Digests/v0.1` predicate, the model_signing 0.2 PAE)
     verify;
@@ -267,21 +268,32 @@ def tamper_case(op: str) -> Callable[[Ctx], None]:
             b[1234] ^= 0x01
             (m / "model.safetensors").write_bytes(bytes(b))
             want = ["modified: model.safetensors"]
+            codes = [["file-modified", "model.safetensors"]]
         elif op == "rename":
             (m / "sub" / "tokenizer.json").rename(m / "sub" / "tokenizer2.json")
             want = ["missing: sub/tokenizer.json", "extra: sub/tokenizer2.json"]
+            codes = [["file-missing", "sub/tokenizer.json"], ["file-extra", "sub/tokenizer2.json"]]
         elif op == "add":
             (m / "evil.py").write_text("import os\n")
             want = ["extra: evil.py"]
+            codes = [["file-extra", "evil.py"]]
         else:
             (m / "config.json").unlink()
             want = ["missing: config.json"]
+            codes = [["file-missing", "config.json"]]
         r = ctx.ms_verify_key(d, pub, d / "model.sig")
         expect(r.returncode != 0, f"model_signing accepted the {op}: {short(r)}")
         r = ctx.aibom_verify(d, d / "model.sig", "--key", str(pub))
         expect(r.returncode == 1, f"aibom verify after {op}: {short(r)}")
         for w in want:
             expect(w in r.stdout, f"aibom did not report {w!r}: {r.stdout!r}")
+        # The JSON report names the same files with their problem codes.
+        r = ctx.aibom_verify(d, d / "model.sig", "--key", str(pub), extra=("-o", "json"))
+        expect(r.returncode == 1, f"aibom verify -o json after {op}: {short(r)}")
+        report = json.loads(r.stdout)
+        got = [[p["code"], p["path"]] for p in report["problems"]]
+        expect(report["verified"] is False and got == codes,
+               f"aibom -o json after {op}: problems {got}, expected {codes}")
     return case
 
 
@@ -307,8 +319,10 @@ def case_legacy_raw_bytes_null_keyid(ctx: Ctx) -> None:
     _, other = ctx.ec_key(d, "other", "prime256v1")
     b["verificationMaterial"] = {"publicKey": {"rawBytes": b64(other.read_bytes())}}
     (d / "otherkey.sig").write_text(json.dumps(b))
-    r = ctx.aibom_verify(d, d / "otherkey.sig", "--key", str(pub))
+    r = ctx.aibom_verify(d, d / "otherkey.sig", "--key", str(pub), extra=("-o", "json"))
     expect(r.returncode == 1, f"foreign rawBytes key accepted: {short(r)}")
+    codes = [p["code"] for p in json.loads(r.stdout)["problems"]]
+    expect(codes == ["key-mismatch"], f"foreign rawBytes key: problems {codes}")
 
 
 def case_legacy_digests_predicate(ctx: Ctx) -> None:
