@@ -651,6 +651,17 @@ fn piper_model_card_is_read() {
         .map(|d| (d.name.as_str(), d.hub_id.as_deref()))
         .collect();
     assert_eq!(ds, [("kestrel", None)]);
+    // ... and the MODEL_CARD's Dataset section says where it is and under which licence.
+    assert_eq!(
+        f.datasets[0].url.as_deref(),
+        Some("https://example.org/kestrel-recordings")
+    );
+    let lic: Vec<&str> = f.datasets[0]
+        .licenses
+        .iter()
+        .map(|e| e.display.as_str())
+        .collect();
+    assert_eq!(lic, ["CC0-1.0"], "{:?}", f.datasets[0].licenses);
     assert_eq!(f.languages, ["en_US"]);
     assert_eq!(f.library_name.as_deref(), Some("piper"));
     assert_eq!(f.task, None, "no file states the task");

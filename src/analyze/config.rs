@@ -6,6 +6,7 @@
 
 use crate::facts::Severity;
 use crate::hf::config;
+use crate::license::SourceKind;
 
 use super::{code, looks_like_hub_id, Builder, MAX_META};
 
@@ -137,6 +138,22 @@ pub(super) fn read_piper_voice(b: &mut Builder, path: &str) -> bool {
         // A voice's dataset is a name of recordings, not a Hub dataset id.
         if i >= known {
             b.facts.datasets[i].hub_id = None;
+        }
+        // The voice's MODEL_CARD beside it says where the recordings are and under which licence.
+        let card = match path.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/MODEL_CARD"),
+            None => "MODEL_CARD".to_string(),
+        };
+        if let Some(text) = b.files.read(&card, MAX_META) {
+            let (url, licence) = config::piper_card_dataset(&String::from_utf8_lossy(&text));
+            let ds = &mut b.facts.datasets[i];
+            Builder::set_once(&mut ds.url, url.as_deref());
+            if let Some(l) = licence {
+                if !ds.sources.contains(&card) {
+                    ds.sources.push(card.clone());
+                }
+                b.statement(&card, SourceKind::DatasetCard, l);
+            }
         }
     }
     if let Some(l) = v.language.as_deref().filter(|l| !l.trim().is_empty()) {

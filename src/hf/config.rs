@@ -379,6 +379,42 @@ pub fn peft_task(task_type: &str) -> Option<&'static str> {
     })
 }
 
+/// What a Piper voice's `MODEL_CARD` says of its dataset: the `* URL:` and `* License:` items of its
+/// `Dataset` section (`(url, licence)`, each absent when not stated).
+pub fn piper_card_dataset(card: &str) -> (Option<String>, Option<String>) {
+    let (mut url, mut licence) = (None, None);
+    let mut inside = false;
+    for line in card.lines().take(2000) {
+        let t = line.trim();
+        if let Some(h) = t.strip_prefix('#') {
+            inside = h
+                .trim_start_matches('#')
+                .trim()
+                .eq_ignore_ascii_case("dataset");
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        let Some(item) = t.strip_prefix("* ").or_else(|| t.strip_prefix("- ")) else {
+            continue;
+        };
+        let Some((key, value)) = item.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match key.trim().to_ascii_lowercase().as_str() {
+            "url" => url = url.or(Some(value.to_string())),
+            "license" | "licence" => licence = licence.or(Some(value.to_string())),
+            _ => {}
+        }
+    }
+    (url, licence)
+}
+
 /// Parses a Piper voice config. `Ok(None)` when the JSON object is not one (it has none of
 /// `piper_version`, `phoneme_type`, `phoneme_id_map`, `espeak`).
 pub fn parse_piper_voice_config(json: &[u8]) -> Result<Option<PiperVoice>, String> {
@@ -551,6 +587,19 @@ fn template(s: &str, name: &str, d: &mut Vec<String>) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn piper_card_dataset_section_gives_url_and_licence() {
+        let card = "# Model card for joe (medium)\n\n* Language: en_US\n\n## Dataset\n\n* URL: https://example.org/voices\n* License: CC0\n\n## Training\n\n* URL: https://elsewhere.example\n";
+        assert_eq!(
+            piper_card_dataset(card),
+            (
+                Some("https://example.org/voices".to_string()),
+                Some("CC0".to_string())
+            )
+        );
+        assert_eq!(piper_card_dataset("# Card\n* URL: x\n"), (None, None));
+    }
+
     use super::*;
 
     const LLAMA_LIKE: &str = r#"{

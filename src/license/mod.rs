@@ -388,6 +388,8 @@ const HUB_SPECIAL: &[(&str, &str)] = &[
     ("c-uda", "C-UDA-1.0"),
     ("pddl", "PDDL-1.0"),
     ("lgpl-lr", "LGPLLR"),
+    // CC0 has one version only, so a bare "CC0" (Piper voice cards, dataset cards) is CC0 1.0.
+    ("cc0", "CC0-1.0"),
 ];
 
 /// Hub ids naming a family with no single licence.
