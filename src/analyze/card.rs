@@ -50,7 +50,11 @@ pub(super) fn read_card(b: &mut Builder, path: &str) {
     Builder::set_once(&mut f.library_name, c.library_name.as_deref());
     Builder::set_once(
         &mut f.description,
-        c.sections.description.as_deref().map(first_paragraph),
+        c.sections
+            .description
+            .as_deref()
+            .map(first_paragraph)
+            .filter(|d| !d.is_empty()),
     );
     f.languages.extend(c.language.iter().cloned());
     f.tags.extend(c.tags.iter().cloned());
@@ -150,11 +154,16 @@ fn slice_of(e: &card::EvalResult) -> Option<String> {
 }
 
 fn first_paragraph(s: &str) -> &str {
-    let p = s
-        .split("\n\n")
-        .find(|p| !p.trim().is_empty())
-        .unwrap_or(s)
-        .trim();
+    // The first paragraph of prose: a heading (the card template's `### Model Description` opens the
+    // section it describes) is not a description.
+    let prose = |p: &&str| {
+        let t = p.trim();
+        !t.is_empty()
+            && !t
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    };
+    let p = s.split("\n\n").find(prose).unwrap_or("").trim();
     match p.char_indices().nth(1000) {
         Some((i, _)) => &p[..i],
         None => p,
@@ -163,6 +172,15 @@ fn first_paragraph(s: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn description_skips_headings_of_the_card_template() {
+        assert_eq!(
+            super::first_paragraph("### Model Description\n\nA small model.\n\nMore."),
+            "A small model."
+        );
+        assert_eq!(super::first_paragraph("### Only a heading"), "");
+    }
+
     use crate::analyze::testutil::{model, MODEL_NAME};
     use crate::facts::{Metric, Severity};
 
