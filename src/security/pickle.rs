@@ -1121,19 +1121,16 @@ impl<R: BufRead + Seek> Walker<R> {
                 offset,
                 format!("{opcode} names `{module}`.`{name}`, which is not a valid Python name"),
             );
-        } else if name.contains('.')
-            || name
-                .split('.')
-                .any(|p| p.len() > 4 && p.starts_with("__") && p.ends_with("__"))
-        {
+        } else if name.contains('.') {
             // Protocol 4+ resolves a dotted name attribute by attribute (`eval.__call__`,
-            // `system.__self__`), and dunder names reach interpreter internals; the verdict below
-            // judges the first component.
+            // `system.__self__`); the verdict below judges the first component. (A single name is
+            // well formed whatever it is: `builtins.__import__` is a dangerous import, not a
+            // malformed operand, and pickletools reads it as a plain GLOBAL.)
             self.anomaly(
                 "pickle-bad-operand",
                 offset,
                 format!(
-                    "{opcode} names `{module}`.`{name}`, a dotted or dunder attribute path that loading resolves through getattr"
+                    "{opcode} names `{module}`.`{name}`, a dotted attribute path that loading resolves through getattr"
                 ),
             );
         }
