@@ -631,7 +631,7 @@ def corpus() -> list[Case]:
              "config.json names {'module': 'os', 'class_name': 'function', 'config': 'system'} (CVE-2025-1550)",
              lambda: keras_zip(keras_model([dense("d", {"module": "os", "class_name": "function",
                                                          "config": "system", "registered_name": "function"})])),
-             "medium", ("keras-custom-object",)),
+             "critical", ("keras-dangerous-object",)),
         Case("chat-template-ssti", "tokenizer_config.json", "malicious",
              "Jinja SSTI in a chat template (CVE-2024-34359, llama-cpp-python)",
              lambda: json.dumps({"chat_template": SSTI, "model_max_length": 2048}).encode(), "high",
