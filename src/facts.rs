@@ -10,6 +10,9 @@ use serde::Serialize;
 /// The model's licences are decided by [`crate::license::consolidate`], the one model-level rule.
 pub use crate::license::{LicenseEntry, ModelLicenses};
 
+/// Findings, their severities and codes live in [`crate::finding`].
+pub use crate::finding::{Finding, Severity};
+
 /// Everything aibom learned about one model.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ModelFacts {
@@ -141,44 +144,6 @@ pub struct Provenance {
     pub hf_revision: Option<String>,
     /// How the Hugging Face facts were found: `hf-cache`, `hf-local-dir` or `git-origin`.
     pub hf_source: Option<String>,
-}
-
-/// Severity of a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
-
-/// Something a reviewer should know, with a stable code users can allow or deny.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub code: String,
-    pub severity: Severity,
-    /// The file it is about (inventory path), when it is about one.
-    pub path: Option<String>,
-    pub message: String,
-    pub offset: Option<u64>,
-    /// The archive member (or decompressed stream) it is in, when the file is a container.
-    pub member: Option<String>,
-    /// The short piece of evidence (`posix.system via REDUCE`, a template snippet).
-    pub evidence: Option<String>,
 }
 
 /// Extra BOM content for one file.

@@ -19,6 +19,7 @@ pub mod dataset;
 pub mod deps;
 pub mod error;
 pub mod facts;
+pub mod finding;
 pub mod formats;
 pub mod hash;
 pub mod hf;

@@ -123,13 +123,14 @@ fn rich_facts(name: &str) -> ModelFacts {
             placeholders: vec![],
         },
         findings: vec![Finding {
-            code: "license-conflict".into(),
+            code: "license-conflict",
             severity: Severity::Medium,
             path: Some("config.json".into()),
             message: "example".into(),
             offset: Some(12),
             member: Some("archive/data.pkl".into()),
-            evidence: Some("posix.system via REDUCE".into()),
+            evidence: "posix.system via REDUCE".into(),
+            sha256: String::new(),
         }],
         ..Default::default()
     }

@@ -1,16 +1,18 @@
 //! The JSON Schemas in schemas/ document what users parse — the inventory (`scan -o json`), the
 //! verification report (`verify -o json`) and the Hugging Face cache report (`verify --hf-cache -o json`);
 //! each must be exactly what the code's types generate, and the binary's real outputs must validate
-//! against the committed files. Every finding and problem code is documented, and problem codes, once
-//! released, keep their names. Regenerate the schemas with `AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema`.
+//! against the committed files. Every finding code is documented as the finding registry
+//! (`src/finding.rs`) registers it, every problem code is documented, and problem codes, once released,
+//! keep their names. Regenerate the schemas with `AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use aibom::attest::ProblemCode;
+use aibom::finding::{self, Producer, Severity};
 use aibom::hfcache::CacheProblemCode;
 use serde_json::Value;
 use sha2::Digest as _;
@@ -56,29 +58,84 @@ fn committed_hf_cache_report_schema_matches_the_types() {
     );
 }
 
-#[test]
-fn every_finding_code_is_documented() {
-    let doc = fs::read_to_string(repo_file("docs/findings.md")).unwrap();
-    let codes = aibom::analyze::CODES
-        .iter()
-        .map(|(c, ..)| *c)
-        .chain(aibom::formats::DEFECT_CODES.iter().map(|(c, _)| *c));
-    for code in codes {
+/// The codes a findings page defines, each with the severity it states there when it states one: a
+/// table row whose first cell is a code (`| `code` | low | ...`: the severity when the second cell is
+/// one), or a list item that starts with a code (`- `code` (high; ...): ...`).
+fn documented_codes(doc: &str) -> BTreeMap<String, Option<String>> {
+    let severity = |word: &str| {
+        let word = word.trim();
+        Severity::ALL
+            .iter()
+            .any(|s| s.as_str() == word)
+            .then(|| word.to_string())
+    };
+    let mut out = BTreeMap::new();
+    for line in doc.lines() {
+        let (code, stated) = if let Some(row) = line.strip_prefix("| `") {
+            let Some((code, rest)) = row.split_once("` |") else {
+                continue;
+            };
+            (code, rest.split('|').next().and_then(severity))
+        } else if let Some(item) = line.strip_prefix("- `") {
+            let Some((code, rest)) = item.split_once('`') else {
+                continue;
+            };
+            let stated = rest
+                .strip_prefix(" (")
+                .and_then(|r| r.split([';', ')']).next())
+                .and_then(severity);
+            (code, stated)
+        } else {
+            continue;
+        };
         assert!(
-            doc.contains(&format!("`{code}`")),
-            "docs/findings.md does not document {code}"
+            out.insert(code.to_string(), stated).is_none(),
+            "{code} is defined twice"
         );
     }
+    out
 }
 
+/// The one finding registry (`src/finding.rs`) and the two findings pages agree: every registered code is
+/// documented in its producer's page, every code a page defines is registered for that page, and where a
+/// page states a code's severity it is the registry's default.
 #[test]
-fn every_security_code_is_documented() {
-    let doc = fs::read_to_string(repo_file("docs/security-findings.md")).unwrap();
-    for (code, ..) in aibom::security::CODES {
-        assert!(
-            doc.contains(&format!("`{code}`")),
-            "docs/security-findings.md does not document {code}"
-        );
+fn findings_docs_match_the_registry() {
+    let pages = [
+        (
+            "docs/findings.md",
+            &[Producer::Analysis, Producer::Format][..],
+        ),
+        ("docs/security-findings.md", &[Producer::Security][..]),
+    ];
+    for (page, producers) in pages {
+        let documented = documented_codes(&fs::read_to_string(repo_file(page)).unwrap());
+        for c in finding::CODES
+            .iter()
+            .filter(|c| producers.contains(&c.producer))
+        {
+            let stated = documented
+                .get(c.code)
+                .unwrap_or_else(|| panic!("{page} does not document {}", c.code));
+            if let Some(s) = stated {
+                assert_eq!(
+                    s,
+                    c.severity.as_str(),
+                    "{page} states another severity for {} than src/finding.rs",
+                    c.code
+                );
+            }
+        }
+        for code in documented.keys() {
+            let c = finding::lookup(code).unwrap_or_else(|| {
+                panic!("{page} documents {code}, which src/finding.rs does not register")
+            });
+            assert!(
+                producers.contains(&c.producer),
+                "{code} is a {} code but documented in {page}",
+                c.producer.as_str()
+            );
+        }
     }
 }
 

@@ -7,8 +7,9 @@ use std::io::Write;
 use std::path::Path;
 
 use aibom::facts::Severity;
+use aibom::finding;
 use aibom::formats;
-use aibom::security::{self, SecurityFinding, CODES};
+use aibom::security::{self, SecurityFinding};
 
 // ---------------------------------------------------------------------------------------------------
 // Writers.
@@ -92,7 +93,7 @@ fn find<'a>(f: &'a [SecurityFinding], code: &str) -> Option<&'a SecurityFinding>
 
 #[test]
 fn code_table_severities_hold_against_bypasses() {
-    let sev = |c: &str| CODES.iter().find(|x| x.0 == c).map(|x| x.1);
+    let sev = |c: &str| finding::lookup(c).map(|x| x.severity);
     assert_eq!(sev("pickle-dangerous-import"), Some(Severity::Critical));
     assert_eq!(sev("pickle-unknown-import"), Some(Severity::High));
     assert_eq!(sev("keras-dangerous-object"), Some(Severity::Critical));

@@ -4,7 +4,7 @@
 //! card's licence fields (kept as licence evidence, resolved later with every other statement). Read
 //! first, so that every other reader can defer to what the card states.
 
-use crate::facts::{CardFacts, Metric, Severity};
+use crate::facts::{CardFacts, Metric};
 use crate::hf::card;
 use crate::inventory::FileRecord;
 use crate::license::SourceKind;
@@ -43,7 +43,7 @@ pub(super) fn read_card(b: &mut Builder, path: &str) {
     };
     let c = card::parse_card(&text);
     for d in &c.defects {
-        b.finding("card-unreadable", Severity::Low, Some(path), d.clone());
+        b.finding("card-unreadable", Some(path), d.clone());
     }
     let f = &mut b.facts;
     Builder::set_once(&mut f.task, c.pipeline_tag.as_deref());
@@ -113,7 +113,6 @@ pub(super) fn read_card(b: &mut Builder, path: &str) {
     if !c.placeholders.is_empty() {
         b.finding(
             "card-placeholder",
-            Severity::Info,
             Some(path),
             format!(
                 "model card sections left as template placeholders: {}",

@@ -5,7 +5,7 @@
 //! read by [`super::licence`].)
 
 use crate::deps;
-use crate::facts::{Library, Severity};
+use crate::facts::Library;
 use crate::hf::config::HfConfig;
 
 use super::{Builder, MAX_META};
@@ -61,12 +61,11 @@ pub(super) fn remote_code(b: &mut Builder, path: &str, c: &HfConfig) {
         } else {
             (path, format!("auto_map makes transformers import and run {file} (trust_remote_code); the file is not in the model directory"))
         };
-        b.finding("remote-code", Severity::Medium, Some(at), msg);
+        b.finding("remote-code", Some(at), msg);
     }
     for repo in &c.remote_code_repos {
         b.finding(
             "remote-code-external",
-            Severity::High,
             Some(path),
             format!(
                 "auto_map runs code from another repository, {repo}, which this scan cannot see"

@@ -4,7 +4,7 @@
 //! (`<voice>.onnx.json`: dataset, language, audio properties), and the tokenizer configs and template
 //! files that carry a chat template.
 
-use crate::facts::Severity;
+use crate::finding::Severity;
 use crate::hf::config;
 use crate::license::SourceKind;
 
@@ -18,7 +18,7 @@ pub(super) fn read_config(b: &mut Builder, path: &str) {
     let c = match config::parse_config(&bytes) {
         Ok(c) => c,
         Err(e) => {
-            b.finding("metadata-unreadable", Severity::Low, Some(path), e);
+            b.finding("metadata-unreadable", Some(path), e);
             return;
         }
     };
@@ -69,7 +69,7 @@ pub(super) fn read_config(b: &mut Builder, path: &str) {
     }
     code::remote_code(b, path, &c);
     for d in &c.defects {
-        b.finding("metadata-unreadable", Severity::Info, Some(path), d.clone());
+        b.finding_at("metadata-unreadable", Severity::Info, Some(path), d.clone());
     }
 }
 
@@ -92,7 +92,7 @@ pub(super) fn read_adapter(b: &mut Builder, path: &str) {
                 Builder::set_once(&mut b.facts.task, config::peft_task(t));
             }
         }
-        Err(e) => b.finding("metadata-unreadable", Severity::Low, Some(path), e),
+        Err(e) => b.finding("metadata-unreadable", Some(path), e),
     }
 }
 
@@ -113,7 +113,7 @@ pub(super) fn read_st_modules(b: &mut Builder, path: &str) {
                 Builder::set_once(&mut b.facts.library_name, Some("sentence-transformers"));
             }
         }
-        Err(e) => b.finding("metadata-unreadable", Severity::Low, Some(path), e),
+        Err(e) => b.finding("metadata-unreadable", Some(path), e),
     }
 }
 
@@ -128,7 +128,7 @@ pub(super) fn read_piper_voice(b: &mut Builder, path: &str) -> bool {
         Ok(Some(v)) => v,
         Ok(None) => return false,
         Err(e) => {
-            b.finding("metadata-unreadable", Severity::Low, Some(path), e);
+            b.finding("metadata-unreadable", Some(path), e);
             return true;
         }
     };
@@ -173,7 +173,7 @@ pub(super) fn read_piper_voice(b: &mut Builder, path: &str) -> bool {
         b.file_prop(path, "aibom:speakers", n.to_string());
     }
     for d in &v.defects {
-        b.finding("metadata-unreadable", Severity::Info, Some(path), d.clone());
+        b.finding_at("metadata-unreadable", Severity::Info, Some(path), d.clone());
     }
     true
 }
@@ -192,7 +192,7 @@ pub(super) fn read_tokenizer_config(b: &mut Builder, path: &str) {
 #[cfg(test)]
 mod tests {
     use crate::analyze::testutil::{model, MODEL_NAME};
-    use crate::facts::Severity;
+    use crate::finding::Severity;
 
     #[test]
     fn config_json_states_architecture_context_quantization_and_dtype() {

@@ -3,7 +3,7 @@
 //! training data (a `datasets` array, or a sampling mixture of named sources).
 
 use crate::dataset;
-use crate::facts::Severity;
+use crate::finding::Severity;
 use crate::formats::Format;
 use crate::inventory::FileRecord;
 use crate::license::SourceKind;
@@ -27,7 +27,7 @@ pub(super) fn read_data_manifest(b: &mut Builder, f: &FileRecord, name: &str) {
         if dataset::is_croissant(&bytes) {
             match dataset::parse_croissant(&bytes) {
                 Ok(c) => add_croissant(b, path, c),
-                Err(e) => b.finding("metadata-unreadable", Severity::Low, Some(path), e),
+                Err(e) => b.finding("metadata-unreadable", Some(path), e),
             }
         } else if f.role != Role::Documentation {
             read_dataset_listing(b, path, &bytes);
@@ -91,7 +91,6 @@ fn add_croissant(b: &mut Builder, path: &str, c: dataset::Croissant) {
         match (b.files.get(&rel), &file.sha256) {
             (Some(rec), Some(want)) if !rec.sha256.eq_ignore_ascii_case(want) => findings.push((
                 "dataset-hash-mismatch",
-                Severity::High,
                 format!(
                     "{rel}: SHA-256 {} but the Croissant manifest says {want}",
                     rec.sha256
@@ -100,17 +99,16 @@ fn add_croissant(b: &mut Builder, path: &str, c: dataset::Croissant) {
             (Some(_), _) => local.push(rel),
             (None, _) if file.kind == dataset::CroissantFileKind::FileObject => findings.push((
                 "dataset-file-missing",
-                Severity::Info,
                 format!("{rel} is listed in the Croissant manifest but not present"),
             )),
             _ => {}
         }
     }
-    for (code, sev, msg) in findings {
-        b.finding(code, sev, Some(path), msg);
+    for (code, msg) in findings {
+        b.finding(code, Some(path), msg);
     }
     for d in &c.defects {
-        b.finding("metadata-unreadable", Severity::Info, Some(path), d.clone());
+        b.finding_at("metadata-unreadable", Severity::Info, Some(path), d.clone());
     }
     let ds = &mut b.facts.datasets[i];
     ds.files.extend(local);
@@ -160,7 +158,7 @@ fn read_dataset_listing(b: &mut Builder, path: &str, bytes: &[u8]) {
 #[cfg(test)]
 mod tests {
     use crate::analyze::testutil::model;
-    use crate::facts::Severity;
+    use crate::finding::Severity;
 
     const TRAIN: &[u8] = b"{\"x\": 1}\n";
     /// SHA-256 of [`TRAIN`].

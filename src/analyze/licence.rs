@@ -5,7 +5,6 @@
 //! records its outcome: the model's licences, per-file and per-dataset licences, and the licence findings.
 
 use crate::deps;
-use crate::facts::Severity;
 use crate::formats;
 use crate::license::{self, SourceKind, Verdict};
 
@@ -78,23 +77,14 @@ pub(super) fn resolve(b: &mut Builder) {
         }
     }
     for conflict in c.conflicts {
-        b.finding(
-            "license-conflict",
-            Severity::Medium,
-            Some(&conflict.path),
-            conflict.message,
-        );
+        b.finding("license-conflict", Some(&conflict.path), conflict.message);
     }
     match c.verdict {
-        Verdict::Missing => b.finding(
-            "license-missing",
-            Severity::Low,
+        Verdict::Missing => b.finding("license-missing",
             None,
             "no licence statement for the model found in the directory",
         ),
-        Verdict::Unresolved => b.finding(
-            "license-unresolved",
-            Severity::Low,
+        Verdict::Unresolved => b.finding("license-unresolved",
             None,
             "licence statements were found but none could be resolved to an SPDX id or known model licence",
         ),
@@ -106,7 +96,7 @@ pub(super) fn resolve(b: &mut Builder) {
 #[cfg(test)]
 mod tests {
     use crate::analyze::testutil::model;
-    use crate::facts::Severity;
+    use crate::finding::Severity;
 
     const LICENSE: &[u8] = b"SPDX-License-Identifier: Apache-2.0\n\nDistributed under the Apache License, Version 2.0.\n";
 

@@ -37,7 +37,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::completeness::{self, Completeness};
-use crate::facts::{BaseModel, DatasetFact, Finding, ModelFacts, Severity};
+use crate::facts::{BaseModel, DatasetFact, ModelFacts};
+use crate::finding::{Finding, Severity};
 use crate::inventory::{FileRecord, Inventory, ModelKindInfo};
 use crate::license::{SourceKind, Statement};
 use crate::provenance;
@@ -46,71 +47,6 @@ use crate::scan::HashedModel;
 
 /// Metadata files (cards, configs, manifests) are read up to this size.
 const MAX_META: u64 = 16 * 1024 * 1024;
-
-/// Every finding code the analysis itself emits (format header defects come from
-/// [`crate::formats::DEFECT_CODES`]), with its severity and meaning. Documented in docs/findings.md.
-pub const CODES: &[(&str, Severity, &str)] = &[
-    (
-        "card-missing",
-        Severity::Low,
-        "No model card (README.md at the root, or a MODEL_CARD / model_card.md file) in the model.",
-    ),
-    (
-        "card-unreadable",
-        Severity::Low,
-        "The model card's front matter could not be read.",
-    ),
-    (
-        "card-placeholder",
-        Severity::Info,
-        "Model card sections are still template placeholders.",
-    ),
-    (
-        "metadata-unreadable",
-        Severity::Low,
-        "A metadata file (config, adapter config, Croissant) could not be read.",
-    ),
-    (
-        "remote-code",
-        Severity::Medium,
-        "config.json auto_map makes transformers import and run a Python file of the model.",
-    ),
-    (
-        "remote-code-external",
-        Severity::High,
-        "config.json auto_map runs code from another repository.",
-    ),
-    (
-        "onnx-custom-domain",
-        Severity::Medium,
-        "An ONNX graph uses operators from a custom domain, which need outside code.",
-    ),
-    (
-        "dataset-hash-mismatch",
-        Severity::High,
-        "A local data file's SHA-256 differs from the one its Croissant manifest records.",
-    ),
-    (
-        "dataset-file-missing",
-        Severity::Info,
-        "A file listed in a Croissant manifest is not present.",
-    ),
-    (
-        "license-conflict",
-        Severity::Medium,
-        "Two model-level licence statements disagree.",
-    ),
-    (
-        "license-missing",
-        Severity::Low,
-        "No licence statement for the model was found.",
-    ),
-    (
-        "license-unresolved",
-        Severity::Low,
-        "Licence statements were found but none resolved to a known licence.",
-    ),
-];
 
 /// The result of analysing a model.
 #[derive(Debug, Clone)]
@@ -197,21 +133,22 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn finding(
+    /// A finding at its code's default severity (the registry, [`crate::finding::CODES`]).
+    fn finding(&mut self, code: &'static str, path: Option<&str>, message: impl Into<String>) {
+        self.facts.findings.push(Finding::new(code, path, message));
+    }
+
+    /// A finding at a severity other than its code's default.
+    fn finding_at(
         &mut self,
-        code: &str,
+        code: &'static str,
         severity: Severity,
         path: Option<&str>,
         message: impl Into<String>,
     ) {
         self.facts.findings.push(Finding {
-            code: code.to_string(),
             severity,
-            path: path.map(str::to_string),
-            message: message.into(),
-            offset: None,
-            member: None,
-            evidence: None,
+            ..Finding::new(code, path, message)
         });
     }
 
@@ -341,7 +278,6 @@ pub fn analyze(model: &HashedModel, inv: &Inventory) -> Analysis {
     } else {
         b.finding(
             "card-missing",
-            Severity::Low,
             None,
             "no model card: neither README.md at the model root nor a MODEL_CARD / model_card.md file",
         );

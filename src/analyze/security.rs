@@ -2,7 +2,6 @@
 //! (pickles, archives, NumPy, Keras, TensorFlow, chat templates — judged by content, bounded), and what
 //! it reports becomes model findings on that file. The analyses themselves live in `security/`.
 
-use crate::facts::Finding;
 use crate::inventory::FileRecord;
 use crate::security;
 
@@ -11,23 +10,14 @@ use super::Builder;
 /// Look for code execution hidden in the file (pickles, archives, templates...): by content, bounded.
 pub(super) fn scan_file(b: &mut Builder, f: &FileRecord) {
     let path = b.files.path(&f.path);
-    for s in security::analyze_file(&path, &f.path, f.format, f.size, &f.sha256) {
-        b.facts.findings.push(Finding {
-            code: s.code.to_string(),
-            severity: s.severity,
-            path: Some(s.path),
-            message: s.message,
-            offset: s.offset,
-            member: s.member,
-            evidence: Some(s.evidence).filter(|e| !e.is_empty()),
-        });
-    }
+    let found = security::analyze_file(&path, &f.path, f.format, f.size, &f.sha256);
+    b.facts.findings.extend(found);
 }
 
 #[cfg(test)]
 mod tests {
     use crate::analyze::testutil::model;
-    use crate::facts::Severity;
+    use crate::finding::Severity;
 
     #[test]
     fn dangerous_pickle_is_a_finding_with_its_evidence() {
@@ -41,12 +31,7 @@ mod tests {
             (f.severity, f.path.as_deref()),
             (Severity::Critical, Some("weights.pkl"))
         );
-        assert!(
-            f.evidence
-                .as_deref()
-                .is_some_and(|e| e.contains("posix.system")),
-            "{f:?}"
-        );
+        assert!(f.evidence.contains("posix.system"), "{f:?}");
         assert!(f.offset.is_some());
     }
 

@@ -25,12 +25,7 @@ pub(super) struct TestModel {
 impl TestModel {
     /// Codes of all findings, in order.
     pub fn codes(&self) -> Vec<&str> {
-        self.a
-            .facts
-            .findings
-            .iter()
-            .map(|f| f.code.as_str())
-            .collect()
+        self.a.facts.findings.iter().map(|f| f.code).collect()
     }
 
     /// The only finding with `code`.
@@ -49,7 +44,7 @@ impl TestModel {
             .facts
             .findings
             .iter()
-            .map(|f| (f.code.as_str(), f.severity, f.path.as_deref()))
+            .map(|f| (f.code, f.severity, f.path.as_deref()))
             .collect()
     }
 

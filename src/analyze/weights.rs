@@ -4,7 +4,7 @@
 //! findings, and, once every file is read, the model's parameter count, dtypes and weight formats.
 //! Never reads past a header (the hashing pass has read the bytes already).
 
-use crate::facts::{Finding, Severity};
+use crate::finding::Finding;
 use crate::formats::{self, shard_index, FormatFacts};
 use crate::inventory::{FileRecord, Inventory};
 use crate::license::SourceKind;
@@ -23,19 +23,9 @@ pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
         None => formats::read_facts(&on_disk, f.format, f.size, path),
     };
     for d in &defects {
-        let severity = if d.code.ends_with("-unreadable") {
-            Severity::Medium
-        } else {
-            Severity::Low
-        };
         b.facts.findings.push(Finding {
-            code: d.code.to_string(),
-            severity,
-            path: Some(path.to_string()),
-            message: d.message.clone(),
             offset: d.offset,
-            member: None,
-            evidence: None,
+            ..Finding::new(d.code, Some(path), d.message.clone())
         });
     }
     match facts {
@@ -122,7 +112,6 @@ pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
             for d in &o.custom_domains {
                 b.finding(
                     "onnx-custom-domain",
-                    Severity::Medium,
                     Some(path),
                     format!("uses operators from custom domain {d}, which need code outside the model to run"),
                 );
@@ -131,7 +120,7 @@ pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
             let files = &b.files;
             let defects = formats::onnx::check_external(&o, parent, &|p| files.get(p).is_some());
             for d in defects {
-                b.finding(d.code, Severity::High, Some(path), d.message);
+                b.finding(d.code, Some(path), d.message);
             }
         }
         FormatFacts::Pytorch(p) => {
@@ -155,7 +144,7 @@ pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
                 files.get(&format!("{parent}{shard}")).map(|r| r.size)
             });
             for d in defects {
-                b.finding(d.code, Severity::High, Some(path), d.message);
+                b.finding(d.code, Some(path), d.message);
             }
         }
         FormatFacts::None => {}
@@ -195,7 +184,7 @@ pub(super) fn settle(b: &mut Builder, inv: &Inventory) {
 mod tests {
     use super::hub_id_from_url;
     use crate::analyze::testutil::{gguf, model, safetensors, Kv};
-    use crate::facts::Severity;
+    use crate::finding::Severity;
 
     #[test]
     fn safetensors_headers_give_parameters_dtypes_and_licence() {

@@ -499,7 +499,7 @@ fn splice(v: &mut Value, facts: &ModelFacts, ds_refs: &[String], opts: &BomOptio
 
 /// A finding as a CycloneDX vulnerability: `id` is the stable code (docs/findings.md), `affects` the
 /// file's component (or the model when the finding is about no single file), the rating its severity.
-fn finding_json(i: usize, f: &crate::facts::Finding) -> Value {
+fn finding_json(i: usize, f: &crate::finding::Finding) -> Value {
     let target = f
         .path
         .as_deref()
@@ -513,8 +513,8 @@ fn finding_json(i: usize, f: &crate::facts::Finding) -> Value {
         "description": f.message,
         "affects": [{"ref": target}],
     });
-    if let Some(e) = &f.evidence {
-        v["detail"] = json!(e);
+    if !f.evidence.is_empty() {
+        v["detail"] = json!(f.evidence);
     }
     let mut props = Vec::new();
     if let Some(m) = &f.member {

@@ -2,7 +2,7 @@
 //! where the content says nothing, from its extension; then, for the formats whose headers describe the
 //! model (safetensors, GGUF, ONNX, shard indexes, PyTorch checkpoints), read those headers into facts with bounded readers
 //! that never load tensor data, never execute anything and never panic. Problems found on the way are
-//! [`Defect`]s with stable codes (the table [`DEFECT_CODES`]).
+//! [`Defect`]s with stable codes (registered in [`crate::finding::CODES`] as format codes).
 
 pub mod gguf;
 pub mod onnx;
@@ -15,6 +15,8 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+use crate::finding::Producer;
 
 /// The format of a file, as far as its first bytes (and then its name) tell.
 #[derive(
@@ -241,7 +243,7 @@ pub fn sniff(head: &[u8], size: u64, name: &str) -> Format {
 /// Something structurally wrong (or suspicious) in a file, found by a header reader.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Defect {
-    /// Stable kebab-case code, one of [`DEFECT_CODES`].
+    /// Stable kebab-case code, registered in [`crate::finding::CODES`] with producer `format`.
     pub code: &'static str,
     /// What is wrong, for people.
     pub message: String,
@@ -253,7 +255,10 @@ pub struct Defect {
 impl Defect {
     /// A defect without a position.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        debug_assert!(DEFECT_CODES.iter().any(|(c, _)| *c == code), "{code}");
+        debug_assert!(
+            crate::finding::lookup(code).is_some_and(|c| c.producer == Producer::Format),
+            "{code}"
+        );
         Defect {
             code,
             message: message.into(),
@@ -278,70 +283,6 @@ impl std::fmt::Display for Defect {
         }
     }
 }
-
-/// Every defect code the readers use, with a one-sentence description (for generated docs).
-pub const DEFECT_CODES: &[(&str, &str)] = &[
-    ("defects-truncated", "More defects were found in the file than are listed; the rest were dropped."),
-    ("safetensors-unreadable", "The safetensors header could not be read, so no facts were extracted."),
-    ("safetensors-truncated", "The file ends before the 8-byte header length or before the end of the header it announces."),
-    ("safetensors-header-too-large", "The announced header length exceeds the 100,000,000-byte limit safetensors itself enforces."),
-    ("safetensors-header-past-end", "The announced header length is larger than the rest of the file."),
-    ("safetensors-header-not-utf8", "The header is not valid UTF-8."),
-    ("safetensors-header-not-json", "The header is not valid JSON (or nests too deeply)."),
-    ("safetensors-header-not-object", "The header is valid JSON but not an object."),
-    ("safetensors-duplicate-key", "A key appears more than once in the header; readers disagree on which one wins."),
-    ("safetensors-bad-metadata", "`__metadata__` is not a map of strings to strings."),
-    ("safetensors-bad-tensor", "A tensor entry lacks a valid dtype, shape or data_offsets."),
-    ("safetensors-unknown-dtype", "A tensor's dtype is not one safetensors defines; its byte size cannot be checked."),
-    ("safetensors-shape-overflow", "A tensor's shape (or the total parameter count) overflows 64 bits."),
-    ("safetensors-size-mismatch", "A tensor's byte range does not match its dtype size times its element count."),
-    ("safetensors-partial-byte", "A sub-byte dtype's element count does not fill a whole number of bytes."),
-    ("safetensors-bad-offsets", "Tensor byte ranges overlap or leave gaps, or do not start at 0."),
-    ("safetensors-data-past-end", "Tensor data extends beyond the end of the file."),
-    ("safetensors-trailing-data", "The file holds bytes after the last tensor that no tensor accounts for."),
-    ("shard-index-unreadable", "The shard index file could not be read."),
-    ("shard-index-too-large", "The shard index file is larger than the 64 MiB a reader accepts."),
-    ("shard-index-invalid", "The shard index is not a JSON object with a `weight_map` object."),
-    ("shard-index-no-weight-map", "The JSON object has no `weight_map`, so it is not a shard index."),
-    ("shard-index-bad-entry", "A `weight_map` value or `metadata.total_size` has the wrong type."),
-    ("shard-name-unsafe", "A shard name is absolute or contains `/`, `\\` or `..`, so it could point outside the model."),
-    ("shard-missing", "A shard named by the index is not present next to it."),
-    ("shard-size-mismatch", "The index's `total_size` is larger than the shards present can hold."),
-    ("gguf-unreadable", "The GGUF header could not be read, so no facts were extracted."),
-    ("gguf-truncated", "The file ends inside the GGUF header (magic, key-value pairs or tensor infos)."),
-    ("gguf-unsupported-version", "The GGUF version (or byte order) is not one this reader parses (v2 and v3, little-endian)."),
-    ("gguf-too-many-kvs", "The key-value count exceeds the 1,048,576 limit."),
-    ("gguf-too-many-tensors", "The tensor count exceeds the 1,048,576 limit."),
-    ("gguf-string-too-long", "A key or string is longer than the 1 MiB limit."),
-    ("gguf-array-too-long", "An array has more than the 16,777,216-element limit."),
-    ("gguf-bad-value-type", "A metadata value type id is unknown, or an array holds arrays."),
-    ("gguf-bad-string", "A key or string value that is read is not valid UTF-8."),
-    ("gguf-duplicate-key", "A metadata key appears more than once."),
-    ("gguf-bad-metadata-type", "A well-known key has a value of the wrong type and was ignored."),
-    ("gguf-bad-alignment", "`general.alignment` is zero, not a power of two, or not a uint32."),
-    ("gguf-too-many-dims", "A tensor has more than 4 dimensions (GGML_MAX_DIMS)."),
-    ("gguf-duplicate-tensor", "A tensor name appears more than once."),
-    ("gguf-unknown-type", "A tensor's ggml type id is unknown (or removed), so its size cannot be checked."),
-    ("gguf-bad-tensor-shape", "A tensor's first dimension is not a multiple of its type's block size."),
-    ("gguf-shape-overflow", "A tensor's element or byte count (or the total parameter count) overflows 64 bits."),
-    ("gguf-misaligned-tensor", "A tensor's data offset is not a multiple of the alignment."),
-    ("gguf-tensor-out-of-bounds", "A tensor's data extends beyond the end of the file."),
-    ("gguf-tensor-overlap", "Two tensors' data ranges overlap."),
-    ("onnx-unreadable", "The ONNX file could not be read, so no facts were extracted."),
-    ("onnx-malformed", "The protobuf encoding is invalid (bad varint, wire type or field end)."),
-    ("onnx-length-out-of-bounds", "A length-delimited field claims more bytes than its enclosing message or the file holds."),
-    ("onnx-too-deep", "Messages nest deeper than the reader's limit of 32."),
-    ("onnx-too-many-entries", "The model has more than 10,000,000 nodes and initializers."),
-    ("onnx-no-ir-version", "The ModelProto has no ir_version."),
-    ("onnx-no-graph", "The ModelProto has no graph."),
-    ("onnx-no-opset", "The ModelProto imports no opset."),
-    ("onnx-bad-dims", "A tensor (initializer, or a node attribute such as a Constant's value) has a negative dimension, or an element count or total overflows 64 bits."),
-    ("onnx-external-data-no-location", "A tensor (initializer or node attribute) stored externally names no location."),
-    ("onnx-external-data-outside", "An external data location (of an initializer or a node attribute tensor) is absolute or contains `..`, so it can read files outside the model (CVE-2024-27318)."),
-    ("onnx-external-data-missing", "An external data file is not present in the model directory."),
-    ("pytorch-unreadable", "The PyTorch checkpoint (its zip directory, its data.pkl, or the stacked pickles of a legacy save) could not be read, so no facts were extracted."),
-    ("pytorch-storage-mismatch", "A storage named by the checkpoint's pickle is missing or shorter than its element count needs, a tensor reaches past its storage, or a tensor's size overflows 64 bits."),
-];
 
 /// Facts read from a file's header.
 #[derive(Debug, Clone, Serialize)]
@@ -694,65 +635,6 @@ mod tests {
             }
         }
         assert!(start.elapsed().as_secs() < 30);
-    }
-
-    #[test]
-    fn defect_code_table_is_complete_unique_and_kebab_case() {
-        let mut seen = std::collections::BTreeSet::new();
-        for (code, desc) in DEFECT_CODES {
-            assert!(seen.insert(*code), "duplicate {code}");
-            assert!(
-                code.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-                "{code}"
-            );
-            assert!(desc.ends_with('.'), "{code}: {desc}");
-        }
-        // Every code literal in the readers' sources is in the table, and every table code is used.
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/formats");
-        let mut used = std::collections::BTreeSet::new();
-        for f in [
-            "mod.rs",
-            "safetensors.rs",
-            "gguf.rs",
-            "onnx.rs",
-            "shard_index.rs",
-            "pytorch.rs",
-        ] {
-            let all = std::fs::read_to_string(dir.join(f)).unwrap();
-            let mut src = all.split("#[cfg(test)]").next().unwrap().to_string();
-            // Leave the table itself out, so that "used" means used by a reader.
-            if let Some(a) = src.find("pub const DEFECT_CODES") {
-                let b = a + src[a..].find("\n];").unwrap();
-                src.replace_range(a..b, "");
-            }
-            for lit in src.split('"').skip(1).step_by(2) {
-                let prefixed = [
-                    "safetensors-",
-                    "gguf-",
-                    "onnx-",
-                    "shard-",
-                    "defects-",
-                    "pytorch-",
-                ]
-                .iter()
-                .any(|p| lit.starts_with(p));
-                // ("pytorch-zip" and "pytorch-tar" are format names, not defect codes.)
-                let format_name = matches!(lit, "pytorch-zip" | "pytorch-tar");
-                if prefixed && !lit.contains(' ') && !lit.contains('.') && !format_name {
-                    used.insert(lit.to_string());
-                }
-            }
-        }
-        for u in &used {
-            assert!(
-                seen.contains(u.as_str()),
-                "{u} used but not in DEFECT_CODES"
-            );
-        }
-        for c in &seen {
-            assert!(used.contains(*c), "{c} in DEFECT_CODES but never used");
-        }
     }
 
     #[test]

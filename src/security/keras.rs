@@ -290,7 +290,7 @@ mod tests {
             &mut s,
             "config.json",
         );
-        assert_eq!(s.out[0].severity, crate::facts::Severity::Critical);
+        assert_eq!(s.out[0].severity, crate::finding::Severity::Critical);
     }
 
     #[test]

@@ -6,14 +6,15 @@
 //! in containers, NumPy object arrays, Keras configurations in `.keras` and `.h5`, TensorFlow SavedModel
 //! ops and chat templates; archives it cannot open (7z, RAR, zstd, lz4) are reported, never passed.
 //! [`analyze_chat_template`] checks a template's text. Both return [`SecurityFinding`]s with stable codes
-//! ([`CODES`], documented in docs/security-findings.md) and never fail: a file that could not be
-//! analysed yields an `unscannable` finding, never silence. Everything is bounded (see
-//! [`spool::Caps`] and [`pickle::Limits`]); tensor data is not read.
+//! (registered in [`crate::finding::CODES`], documented in docs/security-findings.md) and never fail: a
+//! file that could not be analysed yields an `unscannable` finding, never silence. Everything is bounded
+//! (see [`spool::Caps`] and [`pickle::Limits`]); tensor data is not read.
 //!
 //! One concept per file: `pickle` (opcode walker), `imports` (verdicts), `stream` (walk → findings,
 //! legacy torch), `spool` (bounded decompression), `archive` (zip containers), `tar` (tar archives),
 //! `container` (content-based dispatch of members and nesting), `numpy`, `keras`, `tensorflow`,
-//! `template` (chat templates), `finding` (the finding type and the code table).
+//! `template` (chat templates), `finding` (the per-file finding builder; the finding
+//! type and the code registry are [`crate::finding`]'s).
 
 pub mod archive;
 pub mod container;
@@ -31,8 +32,8 @@ pub mod tensorflow;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
+pub use finding::SecurityFinding;
 use finding::Sink;
-pub use finding::{default_severity, SecurityFinding, CODES};
 use spool::{Caps, SpoolError};
 
 use crate::formats::{self, Format};

@@ -6,7 +6,7 @@
 use std::io::Read;
 
 use super::finding::Sink;
-use crate::facts::Severity;
+use crate::finding::Severity;
 
 /// Bytes of a `saved_model.pb` searched.
 pub const PB_SCAN: u64 = 512 << 20;
