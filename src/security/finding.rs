@@ -1,5 +1,5 @@
-//! The security analyses' finding builder: a [`Sink`] collects the findings of one file (and of the
-//! members nested in it), at most [`MAX_FINDINGS`] of them. The finding type, the severities and the code
+//! The security analyses' finding builder: a `Sink` collects the findings of one file (and of the
+//! members nested in it), at most `MAX_FINDINGS` of them. The finding type, the severities and the code
 //! registry are [`crate::finding`]'s.
 
 use crate::finding::{default_severity, Finding, Severity};
