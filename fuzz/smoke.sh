@@ -30,7 +30,7 @@ fi
 # Seeds: never committed; made from the fixtures and the security corpus at run time.
 seeds="${CARGO_TARGET_DIR:-${root}/target}/fuzz-seeds"
 rm -rf "${seeds}"
-mkdir -p "${seeds}"/{pickle,safetensors,gguf,onnx,zip,card,croissant}
+mkdir -p "${seeds}"/{pickle,safetensors,gguf,onnx,zip,card,croissant,tar}
 AIBOM_SECURITY_DUMP="${seeds}/pickle" cargo test --locked --quiet --test security corpus >/dev/null
 tail -c +9 fixtures/tiny-model/model.safetensors > "${seeds}/safetensors/tiny"
 cp fixtures/formats/tiny.gguf "${seeds}/gguf/"
@@ -56,8 +56,25 @@ z("torch", [("archive/data.pkl", state), ("archive/data/0", b"\0" * 16), ("archi
 z("deflated", [("archive/data.pkl", state), ("a.npy", b"\x93NUMPY\x01\x00\x16\x00{'descr': '|O', }    \n" + state)], zipfile.ZIP_DEFLATED)
 z("keras", [("config.json", b'{"class_name": "Lambda", "module": "x", "config": {"name": "l"}}'), ("metadata.json", b"{}")])
 PY
+python3 - "${seeds}/tar" <<'PY'
+import io, sys, tarfile, pickle, os, gzip
+d = sys.argv[1]
+def t(name, members, fmt=tarfile.GNU_FORMAT):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=fmt) as f:
+        for n, data in members:
+            i = tarfile.TarInfo(n)
+            i.size = len(data)
+            f.addfile(i, io.BytesIO(data))
+    open(os.path.join(d, name), "wb").write(b.getvalue())
+    return b.getvalue()
+state = pickle.dumps({"weight": [1.0, 2.0]}, protocol=2)
+t("legacy", [("sys_info", state), ("pickle", state), ("tensors", b"\0" * 8), ("storages", b"\0" * 8)])
+raw = t("pax", [("a/" + "long" * 40 + "/data.pkl", state)], tarfile.PAX_FORMAT)
+open(os.path.join(d, "nested.tgz"), "wb").write(gzip.compress(raw, mtime=0))
+PY
 
-targets="${FUZZ_TARGETS:-pickle safetensors gguf onnx zip card croissant}"
+targets="${FUZZ_TARGETS:-pickle safetensors gguf onnx zip card croissant tar}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 status=0
 for t in ${targets}; do

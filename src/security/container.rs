@@ -513,6 +513,27 @@ pub(crate) fn analyze_compressed_file(
     sink.set_member(None);
 }
 
+/// Analyse `len` bytes read from `r` as a top-level tar (or unopenable archive), for callers that hold
+/// the bytes elsewhere than in a file (fuzzing); `rel` names it in the findings. Bytes that are neither
+/// give no finding here, as a file of unknown format would not.
+pub fn analyze_tar_reader<R: BufRead + Seek>(
+    r: &mut R,
+    len: u64,
+    rel: &str,
+    caps: &Caps,
+) -> Vec<super::SecurityFinding> {
+    let mut sink = Sink::new(rel);
+    if let Some(Err(e)) = analyze_file(r, len, formats::Format::Binary, &mut sink, caps) {
+        sink.add(
+            "unscannable",
+            None,
+            e.to_string(),
+            format!("reading failed during analysis: {e}"),
+        );
+    }
+    sink.out
+}
+
 /// A top-level file that is a tar, or an archive the analysis cannot open, whatever it was sniffed as
 /// (`None`: not such a file, analyse it otherwise).
 pub(crate) fn analyze_file(
