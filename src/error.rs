@@ -57,6 +57,18 @@ pub enum Error {
     #[error("ignore path {raw}: {reason}")]
     IgnorePath { raw: String, reason: String },
 
+    /// An input file (a bundle, a key, a trusted root) is a fifo, device, socket or directory.
+    #[error("{path}: is a {kind}, not a regular file")]
+    NotRegular { path: PathBuf, kind: &'static str },
+
+    /// A file is larger than the bound for what it is.
+    #[error("{path}: {what} is larger than {} MiB; refusing to read it", limit >> 20)]
+    TooLarge {
+        path: PathBuf,
+        what: &'static str,
+        limit: u64,
+    },
+
     /// A user-supplied option is unusable (bad ignore path, bad output format...).
     #[error("{0}")]
     Usage(String),
@@ -69,6 +81,28 @@ impl Error {
             path: path.into(),
             action,
             source,
+        }
+    }
+
+    /// Shorthand for an [`Error::NotFound`].
+    pub fn not_found(path: impl Into<PathBuf>) -> Self {
+        Error::NotFound { path: path.into() }
+    }
+
+    /// Shorthand for an [`Error::SpecialFile`].
+    pub fn special_file(path: impl Into<PathBuf>, kind: &'static str) -> Self {
+        Error::SpecialFile {
+            path: path.into(),
+            kind,
+        }
+    }
+
+    /// Shorthand for an [`Error::TooLarge`].
+    pub fn too_large(path: impl Into<PathBuf>, what: &'static str, limit: u64) -> Self {
+        Error::TooLarge {
+            path: path.into(),
+            what,
+            limit,
         }
     }
 }

@@ -287,7 +287,7 @@ fn pem_label(text: &str) -> Option<String> {
     })
 }
 
-fn read_text(path: &Path, what: &str) -> AttestResult<Zeroizing<String>> {
+fn read_text(path: &Path, what: &'static str) -> AttestResult<Zeroizing<String>> {
     let bytes = Zeroizing::new(read_capped(path, MAX_KEY_FILE, what)?);
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| invalid(format!("{}: {what} is not PEM text", path.display())))?;

@@ -7,7 +7,7 @@
 //! which flag fixes it is the CLI's to add.
 
 use std::fmt;
-use std::io::Read;
+
 use std::path::{Path, PathBuf};
 
 use crate::attest::bundle::{read_capped as read_capped_bundle, Bundle, MAX_BUNDLE_BYTES};
@@ -207,7 +207,11 @@ pub fn verify(
         }
         Method::Key(k) => {
             let key = PublicKey::read(k)?;
-            let root = opts.trusted_root.as_deref().map(read_capped).transpose()?;
+            let root = opts
+                .trusted_root
+                .as_deref()
+                .map(read_trusted_root)
+                .transpose()?;
             check::check_key_with_root(&bundle, &key, root.as_deref())
         }
         Method::CertificateChain(files) => {
@@ -308,20 +312,9 @@ fn signed_model(r: &VerifyReport) -> Option<String> {
     }
 }
 
-/// Read a whole input file of at most [`MAX_INPUT`] bytes.
-fn read_capped(path: &Path) -> Result<Vec<u8>, AttestError> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, "opening", e))?;
-    let mut v = Vec::new();
-    f.take(MAX_INPUT + 1)
-        .read_to_end(&mut v)
-        .map_err(|e| Error::io(path, "reading", e))?;
-    if v.len() as u64 > MAX_INPUT {
-        return Err(AttestError::Invalid(format!(
-            "{}: larger than {MAX_INPUT} bytes",
-            path.display()
-        )));
-    }
-    Ok(v)
+/// Read a trusted root file of at most [`MAX_INPUT`] bytes.
+fn read_trusted_root(path: &Path) -> Result<Vec<u8>, AttestError> {
+    Ok(crate::io::read_capped(path, MAX_INPUT, "trusted root")?)
 }
 
 /// The keyless signature check: Fulcio chain, SCTs, transparency log, timestamps and the identity
@@ -332,7 +325,7 @@ fn check_keyless(
     trusted_root: Option<&Path>,
     target: &Target,
 ) -> Result<VerifiedSignature, AttestError> {
-    let root = trusted_root.map(read_capped).transpose()?;
+    let root = trusted_root.map(read_trusted_root).transpose()?;
     // A message signature covers one file's digest: the file given, or the digest given.
     let artifact = match target {
         Target::Digest(d) => KeylessArtifact::Digest(*d),
