@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::attest::bundle::{read_capped as read_capped_bundle, Bundle, MAX_BUNDLE_BYTES};
 use crate::attest::keyless::{self, IdentityMatch, KeylessArtifact, KeylessPolicy};
 use crate::attest::keys::PublicKey;
-use crate::attest::verify::{self as check, CheckOptions, NeededMethod, Target, VerifyReport};
+use crate::attest::verify::{self as check, CheckOptions, Target, VerifyReport};
 use crate::attest::{AttestError, VerifiedSignature};
 use crate::error::{Error, Result};
 use crate::hash::{self, NoProgress, Progress};
@@ -126,62 +126,9 @@ pub struct VerifyOptions {
     pub trusted_root: Option<PathBuf>,
 }
 
-/// Why [`verify`] could not give a verdict (a verdict, verified or not, is a [`VerifyReport`]).
-#[derive(Debug)]
-pub enum VerifyError {
-    /// No method was given; `needed` is the one the bundle's verification material calls for.
-    NoMethod {
-        bundle: PathBuf,
-        needed: NeededMethod,
-    },
-    /// The keyless policy is unusable.
-    Policy { bundle: PathBuf, error: PolicyError },
-    /// An unusable input (bundle, key, certificates, model) or a failure to read it.
-    Attest(AttestError),
-}
-
-impl VerifyError {
-    /// The exit code: 2 (unusable input) except for an [`AttestError`] that is a rejection.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            VerifyError::Attest(e) => e.exit_code(),
-            VerifyError::NoMethod { .. } | VerifyError::Policy { .. } => 2,
-        }
-    }
-}
-
-impl fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            VerifyError::NoMethod { bundle, needed } => write!(
-                f,
-                "{}: no verification method given; the bundle needs {}",
-                bundle.display(),
-                match needed {
-                    NeededMethod::Key { .. } => "its signer's public key",
-                    NeededMethod::CertificateChain { .. } => "a trusted root CA certificate",
-                    NeededMethod::Keyless { .. } => "a keyless signer identity and OIDC issuer",
-                }
-            ),
-            VerifyError::Policy { bundle, error } => write!(f, "{}: {error}", bundle.display()),
-            VerifyError::Attest(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for VerifyError {}
-
-impl From<AttestError> for VerifyError {
-    fn from(e: AttestError) -> Self {
-        VerifyError::Attest(e)
-    }
-}
-
-impl From<Error> for VerifyError {
-    fn from(e: Error) -> Self {
-        VerifyError::Attest(e.into())
-    }
-}
+/// Why [`verify`] could not give a verdict (a verdict, verified or not, is a [`VerifyReport`]): the
+/// library's one [`Error`], most often [`Error::NoMethod`], [`Error::Policy`] or an unusable input.
+pub type VerifyError = Error;
 
 /// Verify `target` against the bundle at `bundle_path`: stage 1 checks the signature by `method`,
 /// stage 2 compares what was signed with the target. A signature or content that does not verify is a
