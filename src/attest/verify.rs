@@ -698,7 +698,7 @@ fn hash_target(
         walk,
         jobs: opts.jobs,
     };
-    Ok(scan::hash_model(root, &sopts, on_walked, progress)?)
+    scan::hash_model(root, &sopts, on_walked, progress)
 }
 
 fn check_dir(

@@ -181,7 +181,7 @@ pub fn verify(
                 problem.context(bundle_path.display()),
             ))
         }
-        Err(e) => return Err(e.context(bundle_path.display()).into()),
+        Err(e) => return Err(e.context(bundle_path.display())),
     };
     // Stage 2: what was signed against the model, file or digest.
     let mut walk = opts.scan.walk.clone();
@@ -208,7 +208,7 @@ pub fn verify(
             r.signer = Some(signature.signer.clone());
             r
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     if !report.verified {
         if let Some(what) = signed_model(&report) {
@@ -261,7 +261,7 @@ fn signed_model(r: &VerifyReport) -> Option<String> {
 
 /// Read a trusted root file of at most [`MAX_INPUT`] bytes.
 fn read_trusted_root(path: &Path) -> Result<Vec<u8>, AttestError> {
-    Ok(crate::io::read_capped(path, MAX_INPUT, "trusted root")?)
+    crate::io::read_capped(path, MAX_INPUT, "trusted root")
 }
 
 /// The keyless signature check: Fulcio chain, SCTs, transparency log, timestamps and the identity
