@@ -77,6 +77,10 @@ pub enum Error {
         limit: u64,
     },
 
+    /// A private key file is encrypted and no password was given.
+    #[error("{}: encrypted private key, and no password was given", path.display())]
+    KeyPasswordNeeded { path: PathBuf },
+
     /// A user-supplied option is unusable (bad ignore path, bad output format...).
     #[error("{0}")]
     Usage(String),
@@ -139,6 +143,7 @@ impl Error {
             Error::NotRegular { .. } | Error::TooLarge { .. } => ErrorKind::Input,
             Error::IgnorePath { .. }
             | Error::Usage(_)
+            | Error::KeyPasswordNeeded { .. }
             | Error::NoMethod { .. }
             | Error::Policy { .. } => ErrorKind::Usage,
             Error::Invalid(_) => ErrorKind::Invalid,

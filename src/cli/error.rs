@@ -44,6 +44,10 @@ fn render_error(e: &Error) -> String {
             path.display()
         ),
         Error::IgnorePath { raw, reason } => format!("--ignore-paths {raw}: {reason}"),
+        Error::KeyPasswordNeeded { path } => format!(
+            "{}: encrypted private key: set AIBOM_KEY_PASSWORD to the key's password",
+            path.display()
+        ),
         Error::NoMethod { bundle, needed } => format!(
             "{}: no verification method given; {}",
             bundle.display(),
