@@ -1,15 +1,23 @@
-//! Typed errors for the whole library. Every variant names the path it is about and says what is wrong
-//! with it, in the library's terms: the CLI maps them to exit code 2 (unusable input) and adds which flag
-//! changes the behaviour (`--allow-symlinks`, `--ignore-paths`) where there is one.
+//! The library's one error type: everything a scan, digest, output write, signature or verification can
+//! fail with. Every variant names the file or field it is about and says what is wrong, in the library's
+//! terms; [`Error::kind`] sorts them for callers, and [`Error::is_rejection`] tells a check that rejected
+//! well-formed input (a signature or statement that does not verify: exit 1) from unusable input, usage
+//! and I/O (exit 2). Flag names, environment variables and exit codes belong to the CLI
+//! (`cli/error.rs`), which adds which flag changes the behaviour where there is one.
 
 use std::io;
 use std::path::PathBuf;
 
+use crate::attest::problem::Problem;
+use crate::attest::verify::NeededMethod;
+use crate::pipeline::PolicyError;
+
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything that can make a scan, a digest or an output write fail.
+/// Everything that can make a library call fail (see the module docs).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// An I/O operation on `path` failed.
     #[error("{path}: {action}: {source}")]
@@ -57,12 +65,130 @@ pub enum Error {
     #[error("ignore path {raw}: {reason}")]
     IgnorePath { raw: String, reason: String },
 
+    /// An input file (a bundle, a key, a trusted root) is a fifo, device, socket or directory.
+    #[error("{path}: is a {kind}, not a regular file")]
+    NotRegular { path: PathBuf, kind: &'static str },
+
+    /// A file is larger than the bound for what it is.
+    #[error("{path}: {what} is larger than {} MiB; refusing to read it", limit >> 20)]
+    TooLarge {
+        path: PathBuf,
+        what: &'static str,
+        limit: u64,
+    },
+
+    /// A private key file is encrypted and no password was given.
+    #[error("{}: encrypted private key, and no password was given", path.display())]
+    KeyPasswordNeeded { path: PathBuf },
+
     /// A user-supplied option is unusable (bad ignore path, bad output format...).
     #[error("{0}")]
     Usage(String),
+
+    /// An input cannot be used: malformed bundle, statement, BOM, key or certificate, unsupported
+    /// algorithm. The message names the file or field.
+    #[error("{0}")]
+    Invalid(String),
+
+    /// The input is well formed but does not verify: wrong key, bad signature, untrusted certificate,
+    /// files that do not match what was signed. The [`Problem`] carries a stable code and the message.
+    #[error("{0}")]
+    Rejected(Problem),
+
+    /// A bundle was given without a way to check it; `needed` is the method its material calls for.
+    #[error("{}: no verification method given; the bundle needs {}", bundle.display(), needed.what())]
+    NoMethod {
+        bundle: PathBuf,
+        needed: NeededMethod,
+    },
+
+    /// The keyless signer policy given for `bundle` is unusable.
+    #[error("{}: {error}", bundle.display())]
+    Policy { bundle: PathBuf, error: PolicyError },
+}
+
+/// What kind of failure an [`Error`] is, for callers that branch on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Reading or writing a file failed at the operating-system level.
+    Io,
+    /// A path the caller named does not exist.
+    NotFound,
+    /// The model cannot be walked as it is: links, special files, names, emptiness, changes while read.
+    Walk,
+    /// An input file is not a regular file or is over its size bound.
+    Input,
+    /// An option or a combination of options is unusable (ignore paths, outputs, verification method,
+    /// signer policy).
+    Usage,
+    /// A bundle, statement, BOM, key or certificate is malformed or unsupported.
+    Invalid,
+    /// A well-formed input did not verify.
+    Rejected,
 }
 
 impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Io { .. } => ErrorKind::Io,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Symlink { .. }
+            | Error::BrokenSymlink { .. }
+            | Error::SpecialFile { .. }
+            | Error::NonUtf8Name { .. }
+            | Error::EmptyModel { .. }
+            | Error::Changed { .. } => ErrorKind::Walk,
+            Error::NotRegular { .. } | Error::TooLarge { .. } => ErrorKind::Input,
+            Error::IgnorePath { .. }
+            | Error::Usage(_)
+            | Error::KeyPasswordNeeded { .. }
+            | Error::NoMethod { .. }
+            | Error::Policy { .. } => ErrorKind::Usage,
+            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::Rejected(_) => ErrorKind::Rejected,
+        }
+    }
+
+    /// True when a check rejected well-formed input (exit 1 in the CLI); everything else is unusable
+    /// input, usage or I/O (exit 2).
+    pub fn is_rejection(&self) -> bool {
+        self.kind() == ErrorKind::Rejected
+    }
+
+    /// The exit code a command failing with this error ends with: 1 for a rejection, 2 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        if self.is_rejection() {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// The problem a rejection carries.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::Rejected(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Prefix an invalid input's or a rejection's message with the file or field it is about (other
+    /// errors already name their path).
+    pub fn context(self, what: impl std::fmt::Display) -> Self {
+        match self {
+            Error::Invalid(m) => Error::Invalid(format!("{what}: {m}")),
+            Error::Rejected(p) => Error::Rejected(p.context(what)),
+            other => other,
+        }
+    }
+
+    /// Shorthand for an [`Error::Invalid`].
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+
     /// Shorthand for an [`Error::Io`].
     pub fn io(path: impl Into<PathBuf>, action: &'static str, source: io::Error) -> Self {
         Error::Io {
@@ -70,5 +196,47 @@ impl Error {
             action,
             source,
         }
+    }
+
+    /// Shorthand for an [`Error::NotFound`].
+    pub fn not_found(path: impl Into<PathBuf>) -> Self {
+        Error::NotFound { path: path.into() }
+    }
+
+    /// Shorthand for an [`Error::SpecialFile`].
+    pub fn special_file(path: impl Into<PathBuf>, kind: &'static str) -> Self {
+        Error::SpecialFile {
+            path: path.into(),
+            kind,
+        }
+    }
+
+    /// Shorthand for an [`Error::TooLarge`].
+    pub fn too_large(path: impl Into<PathBuf>, what: &'static str, limit: u64) -> Self {
+        Error::TooLarge {
+            path: path.into(),
+            what,
+            limit,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attest::problem::ProblemCode;
+
+    #[test]
+    fn only_a_rejection_is_exit_1_and_context_names_the_file() {
+        let r = Error::Rejected(Problem::new(ProblemCode::SignatureInvalid, "bad signature"))
+            .context("m.sig");
+        assert!(r.is_rejection() && r.exit_code() == 1);
+        assert_eq!(r.kind(), ErrorKind::Rejected);
+        assert!(r.to_string().starts_with("m.sig: "), "{r}");
+        let i = Error::invalid("not JSON").context("m.sig");
+        assert_eq!((i.kind(), i.exit_code()), (ErrorKind::Invalid, 2));
+        assert_eq!(i.to_string(), "m.sig: not JSON");
+        let n = Error::not_found("x");
+        assert_eq!((n.kind(), n.is_rejection()), (ErrorKind::NotFound, false));
     }
 }

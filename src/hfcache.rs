@@ -19,9 +19,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
-use std::fs::{self, File, Metadata, OpenOptions};
+use std::fs::{self, File, Metadata};
 use std::io::{self, ErrorKind, Read};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Component, Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -731,17 +731,16 @@ impl Hasher {
 /// Git blob id of a regular file, read with a fixed buffer, refusing a file that is replaced, is not a
 /// regular file any more, or changes size while read.
 fn git_blob_sha1(job: &Job, buf: &mut [u8]) -> std::result::Result<String, String> {
-    let mut file: File = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(&job.path)
-        .map_err(|e| format!("opening: {e}"))?;
+    let mut file: File = match crate::io::open_regular_nofollow(&job.path) {
+        Ok(f) => f,
+        Err(e) if e.get_ref().is_some_and(|i| i.is::<crate::io::NotRegular>()) => {
+            return Err("no longer a regular file".to_string())
+        }
+        Err(e) => return Err(format!("opening: {e}")),
+    };
     let before = file
         .metadata()
         .map_err(|e| format!("reading metadata: {e}"))?;
-    if !before.is_file() {
-        return Err("no longer a regular file".to_string());
-    }
     if let Some(what) = job.stamp.difference(&FileStamp::of(&before)) {
         return Err(format!("changed while verified: {what}"));
     }
@@ -775,15 +774,9 @@ fn git_blob_sha1(job: &Job, buf: &mut [u8]) -> std::result::Result<String, Strin
 
 /// Read a small text file without following a link, bounded.
 fn read_small(path: &Path) -> io::Result<String> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::other("not a regular file"));
-    }
-    let mut s = String::new();
-    file.take(SMALL_FILE_MAX + 1).read_to_string(&mut s)?;
+    let head = crate::io::read_head_nofollow(path, SMALL_FILE_MAX + 1)?;
+    let s = String::from_utf8(head)
+        .map_err(|_| io::Error::new(ErrorKind::InvalidData, "not UTF-8 text"))?;
     if s.len() as u64 > SMALL_FILE_MAX {
         return Err(io::Error::other(format!(
             "larger than {SMALL_FILE_MAX} bytes"

@@ -1,5 +1,14 @@
-//! Writing outputs (reports, bundles, keys) to where the user pointed them, without surprises. A path is
-//! resolved and checked before any work is done ([`Destination::resolve`], [`check_destinations`]), and
+//! The one room for file I/O at the library's edges: reading the files a user or a model names, bounded
+//! and without blocking, and writing outputs (reports, bundles, keys) where the user pointed them.
+//!
+//! Reading ([`open_regular`], [`read_capped`], [`read_head`]): a file is opened non-blocking, so a fifo
+//! or device put where a bundle, key, trusted root, BOM or `config.json` is expected cannot stall the
+//! command; anything that is not a regular file is then refused, naming what it is, and the descriptor
+//! goes back to blocking reads. Every read is bounded: a whole-file read refuses a file above its cap, a
+//! head read takes at most `n` bytes. Files a walk found are opened with [`open_regular_nofollow`], so a
+//! symbolic link swapped in afterwards is not followed.
+//!
+//! Writing: a path is resolved and checked before any work is done ([`Destination::resolve`], [`check_destinations`]), and
 //! a set of outputs is then written all together or not at all ([`write_outputs`]).
 //!
 //! What a destination is decides how it is written:
@@ -21,12 +30,130 @@
 //! Not done: preserving owner, ACLs or hard links of a replaced file (a rename makes a new file; its
 //! permission bits are kept).
 
-use std::fs::{Metadata, OpenOptions};
-use std::io::{ErrorKind, Write};
+use std::fs::{File, FileType, Metadata, OpenOptions};
+use std::io::{self, ErrorKind, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+
+/// What a file that is not a regular file is, for messages (`fifo`, `directory`, ...).
+pub fn file_kind(ft: &FileType) -> &'static str {
+    if ft.is_dir() {
+        "directory"
+    } else if ft.is_fifo() {
+        "fifo"
+    } else if ft.is_char_device() {
+        "character device"
+    } else if ft.is_block_device() {
+        "block device"
+    } else if ft.is_socket() {
+        "socket"
+    } else if ft.is_symlink() {
+        "symbolic link"
+    } else if ft.is_file() {
+        "regular file"
+    } else {
+        "special file"
+    }
+}
+
+/// An open that refused a file for being something other than a regular file: the `io::Error` carries
+/// this, so [`read_capped`] can name what the file is.
+#[derive(Debug)]
+pub struct NotRegular(pub &'static str);
+
+impl std::fmt::Display for NotRegular {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "is a {}, not a regular file", self.0)
+    }
+}
+
+impl std::error::Error for NotRegular {}
+
+/// Open a regular file for reading, following symbolic links (paths a user names: a bundle, a key, a
+/// trusted root). Opened with `O_NONBLOCK`, so a fifo or device never blocks the open; a fifo, device,
+/// socket or directory is refused with an `InvalidInput` error carrying [`NotRegular`]; then `O_NONBLOCK`
+/// is cleared, so reads of the regular file behave as usual.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    open_with(path, 0)
+}
+
+/// [`open_regular`] without following a final symbolic link (files found by a walk: a link swapped in
+/// after the walk fails with `ELOOP`).
+pub fn open_regular_nofollow(path: &Path) -> io::Result<File> {
+    open_with(path, libc::O_NOFOLLOW)
+}
+
+fn open_with(path: &Path, extra: libc::c_int) -> io::Result<File> {
+    use std::os::fd::AsRawFd;
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC | extra)
+        .open(path)?;
+    let ft = f.metadata()?.file_type();
+    if !ft.is_file() {
+        return Err(io::Error::new(
+            ErrorKind::InvalidInput,
+            NotRegular(file_kind(&ft)),
+        ));
+    }
+    let fd = f.as_raw_fd();
+    // SAFETY: `fd` is open for the lifetime of `f`; F_GETFL/F_SETFL only change its status flags.
+    let cleared = unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0
+    };
+    if !cleared {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(f)
+}
+
+/// Read a whole regular file of at most `cap` bytes (`what` names it in messages: "bundle", "key file").
+/// A missing file, a fifo or device, and a file above the cap are errors naming the path; a larger file
+/// is refused after reading at most `cap + 1` bytes.
+pub fn read_capped(path: &Path, cap: u64, what: &'static str) -> Result<Vec<u8>> {
+    let f = open_regular(path).map_err(|e| open_error(path, e))?;
+    let mut buf = Vec::new();
+    f.take(cap.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(path, "reading file", e))?;
+    if buf.len() as u64 > cap {
+        return Err(Error::too_large(path, what, cap));
+    }
+    Ok(buf)
+}
+
+/// The first `n` bytes of a regular file (fewer when it is shorter), without blocking on a fifo.
+pub fn read_head(path: &Path, n: u64) -> io::Result<Vec<u8>> {
+    read_head_from(open_regular(path)?, n)
+}
+
+/// [`read_head`] without following a final symbolic link.
+pub fn read_head_nofollow(path: &Path, n: u64) -> io::Result<Vec<u8>> {
+    read_head_from(open_regular_nofollow(path)?, n)
+}
+
+fn read_head_from(f: File, n: u64) -> io::Result<Vec<u8>> {
+    let mut v = Vec::with_capacity(usize::try_from(n.min(1 << 16)).unwrap_or(0));
+    f.take(n).read_to_end(&mut v)?;
+    Ok(v)
+}
+
+/// The library error for a failed [`open_regular`]: not found, not a regular file, or another I/O error.
+pub fn open_error(path: &Path, e: io::Error) -> Error {
+    if e.kind() == ErrorKind::NotFound {
+        return Error::not_found(path);
+    }
+    if let Some(NotRegular(kind)) = e.get_ref().and_then(|i| i.downcast_ref::<NotRegular>()) {
+        return Error::NotRegular {
+            path: path.to_path_buf(),
+            kind,
+        };
+    }
+    Error::io(path, "opening file", e)
+}
 
 /// Symbolic links followed from an output path before giving up (as Linux's `MAXSYMLINKS`).
 const MAX_LINKS: usize = 40;
@@ -525,6 +652,43 @@ mod tests {
 
     fn resolve(p: &Path) -> Destination {
         Destination::resolve(p).unwrap()
+    }
+
+    #[test]
+    fn reads_refuse_fifos_and_directories_without_blocking_and_name_them() {
+        let t = tempfile::tempdir().unwrap();
+        let fifo = t.path().join("bundle.sig");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = read_capped(&fifo, 10, "bundle").unwrap_err().to_string();
+        assert!(
+            e.contains("bundle.sig") && e.contains("is a fifo, not a regular file"),
+            "{e}"
+        );
+        assert!(read_head(&fifo, 10).is_err());
+        let e = read_capped(t.path(), 10, "bundle").unwrap_err().to_string();
+        assert!(e.contains("is a directory"), "{e}");
+        let e = read_capped(&t.path().join("none"), 10, "bundle").unwrap_err();
+        assert!(matches!(e, Error::NotFound { .. }), "{e}");
+    }
+
+    #[test]
+    fn reads_are_bounded_and_leave_the_file_blocking() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("f");
+        std::fs::write(&p, b"0123456789").unwrap();
+        assert_eq!(read_capped(&p, 10, "key file").unwrap(), b"0123456789");
+        let e = read_capped(&p, 9, "key file").unwrap_err().to_string();
+        assert!(e.contains("key file is larger than"), "{e}");
+        assert_eq!(read_head(&p, 4).unwrap(), b"0123");
+        let f = open_regular(&p).unwrap();
+        use std::os::fd::AsRawFd;
+        let flags = unsafe { libc::fcntl(f.as_raw_fd(), libc::F_GETFL) };
+        assert_eq!(flags & libc::O_NONBLOCK, 0);
+        let link = t.path().join("link");
+        std::os::unix::fs::symlink(&p, &link).unwrap();
+        assert!(read_head(&link, 4).is_ok());
+        assert!(read_head_nofollow(&link, 4).is_err());
     }
 
     #[test]

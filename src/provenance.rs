@@ -4,7 +4,7 @@
 //! download (`.cache/huggingface/download/*.metadata`). Credentials in remote URLs are removed.
 
 use std::fs;
-use std::io::Read;
+
 use std::path::{Path, PathBuf};
 
 use crate::facts::Provenance;
@@ -12,11 +12,10 @@ use crate::facts::Provenance;
 /// Files read here are small; anything larger is not what we expect and is skipped.
 const MAX_READ: u64 = 64 * 1024;
 
+/// Up to [`MAX_READ`] bytes of a small text file; `None` when it is unreadable, not a regular file (a
+/// fifo never blocks) or not UTF-8.
 fn read_small(path: &Path) -> Option<String> {
-    let f = fs::File::open(path).ok()?;
-    let mut s = String::new();
-    f.take(MAX_READ).read_to_string(&mut s).ok()?;
-    Some(s)
+    String::from_utf8(crate::io::read_head(path, MAX_READ).ok()?).ok()
 }
 
 fn is_hex_commit(s: &str) -> bool {

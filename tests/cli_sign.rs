@@ -523,3 +523,111 @@ fn verify_hf_cache_takes_the_same_outputs() {
     assert_eq!(code(&o), 2, "{}", err(&o));
     assert!(err(&o).contains("stdout"), "{}", err(&o));
 }
+
+/// Make a fifo at `p` (nothing ever opens its other end).
+fn mkfifo(p: &Path) {
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(
+        unsafe { libc::mkfifo(c.as_ptr(), 0o600) },
+        0,
+        "{}",
+        p.display()
+    );
+}
+
+/// Run within a short deadline: a reader that opened a fifo would block forever and be killed.
+fn run_quick(c: &mut Command) -> std::process::Output {
+    util::run_within(c, std::time::Duration::from_secs(20))
+}
+
+#[test]
+fn a_fifo_given_as_an_input_file_fails_with_exit_2_and_never_blocks() {
+    let t = setup();
+    let p = t.path();
+    let o = run(aibom(p).args(["sign", "m", "--key", "k.key"]));
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let o = run(aibom(p).args(["scan", "m", "-q", "-o", "cyclonedx-json=m.bom.json"]));
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    mkfifo(&p.join("fifo.sig"));
+    mkfifo(&p.join("fifo.key"));
+    mkfifo(&p.join("fifo.pub"));
+    mkfifo(&p.join("fifo.bom.json"));
+    mkfifo(&p.join("fifo-root.json"));
+    mkfifo(&p.join("fifo-ca.pem"));
+    let cases: [&[&str]; 7] = [
+        // a bundle to verify
+        &["verify", "m", "--bundle", "fifo.sig", "--key", "k.pub"],
+        // a private key to sign with, a public key to verify with
+        &["sign", "m", "--key", "fifo.key", "--bundle", "out.sig"],
+        &["verify", "m", "--bundle", "m.sig", "--key", "fifo.pub"],
+        // a BOM given to attest
+        &[
+            "attest",
+            "m",
+            "--key",
+            "k.key",
+            "--bom",
+            "fifo.bom.json",
+            "--bundle",
+            "a.sig",
+        ],
+        // a trusted root
+        &[
+            "verify",
+            "m",
+            "--bundle",
+            "m.sig",
+            "--key",
+            "k.pub",
+            "--trusted-root",
+            "fifo-root.json",
+        ],
+        // a certificate chain
+        &[
+            "verify",
+            "m",
+            "--bundle",
+            "m.sig",
+            "--certificate-chain",
+            "fifo-ca.pem",
+        ],
+        // a bundle whose method is detected
+        &["verify", "m", "--bundle", "fifo.sig"],
+    ];
+    for args in cases {
+        let o = run_quick(aibom(p).args(args));
+        assert_eq!(code(&o), 2, "{args:?}: {}", err(&o));
+        let e = err(&o);
+        assert!(
+            e.contains("fifo") && e.contains("not a regular file"),
+            "{args:?}: {e}"
+        );
+    }
+}
+
+#[test]
+fn a_fifo_named_like_a_model_file_fails_with_exit_2_and_never_blocks() {
+    let t = tempfile::tempdir().unwrap();
+    let m = t.path().join("m");
+    fs::create_dir_all(&m).unwrap();
+    fs::write(m.join("model.safetensors"), b"x").unwrap();
+    mkfifo(&m.join("config.json"));
+    for cmd in ["scan", "digest"] {
+        let o = run_quick(aibom(t.path()).args([cmd, "m", "-q"]));
+        assert_eq!(code(&o), 2, "{cmd}: {}", err(&o));
+        assert!(err(&o).contains("config.json"), "{cmd}: {}", err(&o));
+    }
+}
+
+#[test]
+fn a_fifo_in_git_metadata_does_not_block_a_scan() {
+    // `.git/` is not part of the model (not walked), but provenance reads HEAD and config from it.
+    let t = tempfile::tempdir().unwrap();
+    let m = t.path().join("m");
+    fs::create_dir_all(m.join(".git")).unwrap();
+    fs::write(m.join("model.safetensors"), b"x").unwrap();
+    mkfifo(&m.join(".git/HEAD"));
+    mkfifo(&m.join(".git/config"));
+    let o = run_quick(aibom(t.path()).args(["scan", "m", "-q", "-o", "json=-"]));
+    assert_eq!(code(&o), 0, "{}", err(&o));
+}

@@ -32,8 +32,7 @@ mod testutil;
 mod weights;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::io::Read;
+
 use std::path::{Path, PathBuf};
 
 use crate::completeness::{self, Completeness};
@@ -83,10 +82,7 @@ impl<'a> Files<'a> {
 
     /// Up to `cap` bytes of a file; `None` when it cannot be read.
     fn read(&self, rel: &str, cap: u64) -> Option<Vec<u8>> {
-        let f = File::open(self.path(rel)).ok()?;
-        let mut v = Vec::new();
-        f.take(cap).read_to_end(&mut v).ok()?;
-        Some(v)
+        crate::io::read_head(&self.path(rel), cap).ok()
     }
 
     fn text(&self, rel: &str, cap: u64) -> Option<String> {

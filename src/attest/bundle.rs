@@ -8,7 +8,6 @@
 //! before it is read. The `sigstore-types` 0.15 bundle type has no `publicKey.rawBytes` (older OMS layouts),
 //! so this module has its own serde.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -322,28 +321,8 @@ pub(crate) fn truncate(s: &str) -> String {
 }
 
 /// Read a whole file of at most `cap` bytes; larger files are refused before reading.
-pub(crate) fn read_capped(path: &Path, cap: u64, what: &str) -> AttestResult<Vec<u8>> {
-    let f = std::fs::File::open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            crate::Error::NotFound {
-                path: path.to_path_buf(),
-            }
-        } else {
-            crate::Error::io(path, "opening file", e)
-        }
-    })?;
-    let mut buf = Vec::new();
-    f.take(cap + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| crate::Error::io(path, "reading file", e))?;
-    if buf.len() as u64 > cap {
-        return Err(invalid(format!(
-            "{}: {what} is larger than {} MiB; refusing to read it",
-            path.display(),
-            cap >> 20
-        )));
-    }
-    Ok(buf)
+pub(crate) fn read_capped(path: &Path, cap: u64, what: &'static str) -> AttestResult<Vec<u8>> {
+    crate::io::read_capped(path, cap, what)
 }
 
 #[cfg(test)]

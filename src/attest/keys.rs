@@ -17,6 +17,10 @@ use zeroize::Zeroizing;
 use super::bundle::read_capped;
 use super::error::{invalid, AttestResult};
 
+/// Why an encrypted private key cannot be read without a password ([`PrivateKey::read`] turns it into
+/// [`crate::Error::KeyPasswordNeeded`], whose CLI message says where the password comes from).
+const NO_PASSWORD: &str = "encrypted private key, and no password was given";
+
 /// Key files larger than this are not keys.
 const MAX_KEY_FILE: u64 = 1024 * 1024;
 
@@ -148,9 +152,7 @@ impl PrivateKey {
                 }
             }
             "ENCRYPTED PRIVATE KEY" => {
-                let pw = password.ok_or(
-                    "encrypted private key: set AIBOM_KEY_PASSWORD to the key's password",
-                )?;
+                let pw = password.ok_or(NO_PASSWORD)?;
                 if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_encrypted_pem(pem, pw) {
                     Ok(PrivateKey::P256(k))
                 } else if let Ok(k) = p384::ecdsa::SigningKey::from_pkcs8_encrypted_pem(pem, pw) {
@@ -169,8 +171,15 @@ impl PrivateKey {
     /// Read a private key file; errors name the file.
     pub fn read(path: &Path, password: Option<&[u8]>) -> AttestResult<PrivateKey> {
         let text = read_text(path, "private key")?;
-        PrivateKey::from_pem(&text, password)
-            .map_err(|e| invalid(format!("{}: {e}", path.display())))
+        PrivateKey::from_pem(&text, password).map_err(|e| {
+            if e == NO_PASSWORD {
+                crate::Error::KeyPasswordNeeded {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                invalid(format!("{}: {e}", path.display()))
+            }
+        })
     }
 }
 
@@ -287,7 +296,7 @@ fn pem_label(text: &str) -> Option<String> {
     })
 }
 
-fn read_text(path: &Path, what: &str) -> AttestResult<Zeroizing<String>> {
+fn read_text(path: &Path, what: &'static str) -> AttestResult<Zeroizing<String>> {
     let bytes = Zeroizing::new(read_capped(path, MAX_KEY_FILE, what)?);
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| invalid(format!("{}: {what} is not PEM text", path.display())))?;

@@ -52,6 +52,17 @@ pub enum NeededMethod {
     Keyless { oidc_issuer: Option<String> },
 }
 
+impl NeededMethod {
+    /// What the method needs from the verifier, in words.
+    pub fn what(&self) -> &'static str {
+        match self {
+            NeededMethod::Key { .. } => "its signer's public key",
+            NeededMethod::CertificateChain { .. } => "a trusted root CA certificate",
+            NeededMethod::Keyless { .. } => "a keyless signer identity and OIDC issuer",
+        }
+    }
+}
+
 /// Fulcio's OIDC issuer extensions: v2 (a DER UTF8String) and the legacy raw one.
 const FULCIO_ISSUER_V2: &str = "1.3.6.1.4.1.57264.1.8";
 const FULCIO_ISSUER_V1: &str = "1.3.6.1.4.1.57264.1.1";
@@ -687,7 +698,7 @@ fn hash_target(
         walk,
         jobs: opts.jobs,
     };
-    Ok(scan::hash_model(root, &sopts, on_walked, progress)?)
+    scan::hash_model(root, &sopts, on_walked, progress)
 }
 
 fn check_dir(

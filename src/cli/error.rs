@@ -5,8 +5,7 @@
 
 use std::fmt;
 
-use aibom::attest::AttestError;
-use aibom::pipeline::{ClaimKind, NeededMethod, PolicyError, VerifyError};
+use aibom::pipeline::{ClaimKind, NeededMethod, PolicyError};
 use aibom::Error;
 
 /// A failed command: the message printed after `aibom: error: ` and the exit code.
@@ -32,37 +31,8 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         Failure {
             message: render_error(&e),
-            code: 2,
+            code: if e.is_rejection() { 1 } else { 2 },
         }
-    }
-}
-
-impl From<AttestError> for Failure {
-    fn from(e: AttestError) -> Self {
-        let code = e.exit_code();
-        let message = match &e {
-            AttestError::Fs(fs) => render_error(fs),
-            other => other.to_string(),
-        };
-        Failure { message, code }
-    }
-}
-
-impl From<VerifyError> for Failure {
-    fn from(e: VerifyError) -> Self {
-        let code = e.exit_code();
-        let message = match e {
-            VerifyError::NoMethod { bundle, needed } => format!(
-                "{}: no verification method given; {}",
-                bundle.display(),
-                method_advice(&needed)
-            ),
-            VerifyError::Policy { bundle, error } => {
-                format!("{}: {}", bundle.display(), policy_message(&error))
-            }
-            VerifyError::Attest(e) => return e.into(),
-        };
-        Failure { message, code }
     }
 }
 
@@ -74,6 +44,18 @@ fn render_error(e: &Error) -> String {
             path.display()
         ),
         Error::IgnorePath { raw, reason } => format!("--ignore-paths {raw}: {reason}"),
+        Error::KeyPasswordNeeded { path } => format!(
+            "{}: encrypted private key: set AIBOM_KEY_PASSWORD to the key's password",
+            path.display()
+        ),
+        Error::NoMethod { bundle, needed } => format!(
+            "{}: no verification method given; {}",
+            bundle.display(),
+            method_advice(needed)
+        ),
+        Error::Policy { bundle, error } => {
+            format!("{}: {}", bundle.display(), policy_message(error))
+        }
         other => other.to_string(),
     }
 }

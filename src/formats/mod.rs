@@ -10,7 +10,6 @@ pub mod pytorch;
 pub mod safetensors;
 pub mod shard_index;
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -420,32 +419,12 @@ pub fn read_as_promised(
 
 /// The file starts with the Git LFS pointer line.
 fn is_lfs_pointer(path: &Path) -> bool {
-    let Ok(f) = open_regular(path) else {
-        return false;
-    };
-    let mut head = Vec::new();
-    f.take(LFS_POINTER_PREFIX.len() as u64)
-        .read_to_end(&mut head)
-        .is_ok()
-        && head == LFS_POINTER_PREFIX
+    crate::io::read_head(path, LFS_POINTER_PREFIX.len() as u64)
+        .is_ok_and(|head| head == LFS_POINTER_PREFIX)
 }
 
-/// Open a file for a header reader: non-blocking, so a fifo swapped in after the walk cannot block us,
-/// and refusing anything that is not a regular file.
-pub(crate) fn open_regular(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)?;
-    if !f.metadata()?.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    Ok(f)
-}
+/// Header readers open files through the I/O room: non-blocking open, regular files only.
+pub(crate) use crate::io::open_regular;
 
 /// Read exactly `n` bytes (already checked against the file size and a cap) into a new buffer, growing it
 /// as data arrives rather than trusting `n` for one allocation.

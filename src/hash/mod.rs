@@ -10,9 +10,8 @@
 
 pub mod sha256;
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{ErrorKind, Read};
-use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -295,30 +294,25 @@ impl<'a> Reading<'a> {
 }
 
 fn open_checked(entry: &WalkEntry) -> Result<File> {
-    let mut flags = libc::O_NONBLOCK;
-    if !entry.is_symlink {
-        flags |= libc::O_NOFOLLOW;
-    }
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(flags)
-        .open(&entry.path)
-        .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => Error::Changed {
-                path: entry.path.clone(),
-                what: "replaced by a symbolic link".to_string(),
-            },
-            _ => Error::io(&entry.path, "opening file", e),
-        })?;
+    let opened = if entry.is_symlink {
+        crate::io::open_regular(&entry.path)
+    } else {
+        crate::io::open_regular_nofollow(&entry.path)
+    };
+    let file = opened.map_err(|e| match e.raw_os_error() {
+        Some(libc::ELOOP) => Error::Changed {
+            path: entry.path.clone(),
+            what: "replaced by a symbolic link".to_string(),
+        },
+        _ if e.get_ref().is_some_and(|i| i.is::<crate::io::NotRegular>()) => Error::Changed {
+            path: entry.path.clone(),
+            what: "no longer a regular file".to_string(),
+        },
+        _ => Error::io(&entry.path, "opening file", e),
+    })?;
     let meta = file
         .metadata()
         .map_err(|e| Error::io(&entry.path, "reading metadata", e))?;
-    if !meta.file_type().is_file() {
-        return Err(Error::Changed {
-            path: entry.path.clone(),
-            what: "no longer a regular file".to_string(),
-        });
-    }
     if let Some(what) = entry.stamp.difference(&FileStamp::of(&meta)) {
         return Err(Error::Changed {
             path: entry.path.clone(),

@@ -7,13 +7,13 @@
 //! which flag fixes it is the CLI's to add.
 
 use std::fmt;
-use std::io::Read;
+
 use std::path::{Path, PathBuf};
 
 use crate::attest::bundle::{read_capped as read_capped_bundle, Bundle, MAX_BUNDLE_BYTES};
 use crate::attest::keyless::{self, IdentityMatch, KeylessArtifact, KeylessPolicy};
 use crate::attest::keys::PublicKey;
-use crate::attest::verify::{self as check, CheckOptions, NeededMethod, Target, VerifyReport};
+use crate::attest::verify::{self as check, CheckOptions, Target, VerifyReport};
 use crate::attest::{AttestError, VerifiedSignature};
 use crate::error::{Error, Result};
 use crate::hash::{self, NoProgress, Progress};
@@ -126,62 +126,9 @@ pub struct VerifyOptions {
     pub trusted_root: Option<PathBuf>,
 }
 
-/// Why [`verify`] could not give a verdict (a verdict, verified or not, is a [`VerifyReport`]).
-#[derive(Debug)]
-pub enum VerifyError {
-    /// No method was given; `needed` is the one the bundle's verification material calls for.
-    NoMethod {
-        bundle: PathBuf,
-        needed: NeededMethod,
-    },
-    /// The keyless policy is unusable.
-    Policy { bundle: PathBuf, error: PolicyError },
-    /// An unusable input (bundle, key, certificates, model) or a failure to read it.
-    Attest(AttestError),
-}
-
-impl VerifyError {
-    /// The exit code: 2 (unusable input) except for an [`AttestError`] that is a rejection.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            VerifyError::Attest(e) => e.exit_code(),
-            VerifyError::NoMethod { .. } | VerifyError::Policy { .. } => 2,
-        }
-    }
-}
-
-impl fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            VerifyError::NoMethod { bundle, needed } => write!(
-                f,
-                "{}: no verification method given; the bundle needs {}",
-                bundle.display(),
-                match needed {
-                    NeededMethod::Key { .. } => "its signer's public key",
-                    NeededMethod::CertificateChain { .. } => "a trusted root CA certificate",
-                    NeededMethod::Keyless { .. } => "a keyless signer identity and OIDC issuer",
-                }
-            ),
-            VerifyError::Policy { bundle, error } => write!(f, "{}: {error}", bundle.display()),
-            VerifyError::Attest(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for VerifyError {}
-
-impl From<AttestError> for VerifyError {
-    fn from(e: AttestError) -> Self {
-        VerifyError::Attest(e)
-    }
-}
-
-impl From<Error> for VerifyError {
-    fn from(e: Error) -> Self {
-        VerifyError::Attest(e.into())
-    }
-}
+/// Why [`verify`] could not give a verdict (a verdict, verified or not, is a [`VerifyReport`]): the
+/// library's one [`Error`], most often [`Error::NoMethod`], [`Error::Policy`] or an unusable input.
+pub type VerifyError = Error;
 
 /// Verify `target` against the bundle at `bundle_path`: stage 1 checks the signature by `method`,
 /// stage 2 compares what was signed with the target. A signature or content that does not verify is a
@@ -207,7 +154,11 @@ pub fn verify(
         }
         Method::Key(k) => {
             let key = PublicKey::read(k)?;
-            let root = opts.trusted_root.as_deref().map(read_capped).transpose()?;
+            let root = opts
+                .trusted_root
+                .as_deref()
+                .map(read_trusted_root)
+                .transpose()?;
             check::check_key_with_root(&bundle, &key, root.as_deref())
         }
         Method::CertificateChain(files) => {
@@ -230,7 +181,7 @@ pub fn verify(
                 problem.context(bundle_path.display()),
             ))
         }
-        Err(e) => return Err(e.context(bundle_path.display()).into()),
+        Err(e) => return Err(e.context(bundle_path.display())),
     };
     // Stage 2: what was signed against the model, file or digest.
     let mut walk = opts.scan.walk.clone();
@@ -257,7 +208,7 @@ pub fn verify(
             r.signer = Some(signature.signer.clone());
             r
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     if !report.verified {
         if let Some(what) = signed_model(&report) {
@@ -308,20 +259,9 @@ fn signed_model(r: &VerifyReport) -> Option<String> {
     }
 }
 
-/// Read a whole input file of at most [`MAX_INPUT`] bytes.
-fn read_capped(path: &Path) -> Result<Vec<u8>, AttestError> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, "opening", e))?;
-    let mut v = Vec::new();
-    f.take(MAX_INPUT + 1)
-        .read_to_end(&mut v)
-        .map_err(|e| Error::io(path, "reading", e))?;
-    if v.len() as u64 > MAX_INPUT {
-        return Err(AttestError::Invalid(format!(
-            "{}: larger than {MAX_INPUT} bytes",
-            path.display()
-        )));
-    }
-    Ok(v)
+/// Read a trusted root file of at most [`MAX_INPUT`] bytes.
+fn read_trusted_root(path: &Path) -> Result<Vec<u8>, AttestError> {
+    crate::io::read_capped(path, MAX_INPUT, "trusted root")
 }
 
 /// The keyless signature check: Fulcio chain, SCTs, transparency log, timestamps and the identity
@@ -332,7 +272,7 @@ fn check_keyless(
     trusted_root: Option<&Path>,
     target: &Target,
 ) -> Result<VerifiedSignature, AttestError> {
-    let root = trusted_root.map(read_capped).transpose()?;
+    let root = trusted_root.map(read_trusted_root).transpose()?;
     // A message signature covers one file's digest: the file given, or the digest given.
     let artifact = match target {
         Target::Digest(d) => KeylessArtifact::Digest(*d),
