@@ -4,19 +4,17 @@
 //! open, and hostile variants (traversal names, bombs, lying sizes, truncation, deep nesting). Each is
 //! run through `security::analyze_file` as the scan would — format sniffed from the first bytes.
 
+mod util;
+
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use aibom::formats::{self, Format};
 use aibom::security::{self, SecurityFinding};
+use util::files::{bz2, gz, u32le, xz, zip_of};
 
 // ---------------------------------------------------------------------------------------------------
 // Pickles (the writers follow tests/security.rs).
-
-fn u32le(n: usize) -> [u8; 4] {
-    (n as u32).to_le_bytes()
-}
 
 /// Protocol 2: GLOBAL, BINUNICODE, TUPLE1, REDUCE with BINPUTs, as pickle.dumps writes.
 fn p2_call(m: &str, n: &str, arg: &str) -> Vec<u8> {
@@ -321,40 +319,6 @@ const LEGACY_PICKLE: &[u8] =
 
 // ---------------------------------------------------------------------------------------------------
 // Other writers.
-
-fn zip_of(members: &[(&str, &[u8])], deflate: bool) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let method = if deflate {
-        zip::CompressionMethod::Deflated
-    } else {
-        zip::CompressionMethod::Stored
-    };
-    let opts = zip::write::SimpleFileOptions::default().compression_method(method);
-    for (name, data) in members {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn bz2(data: &[u8]) -> Vec<u8> {
-    let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn xz(data: &[u8]) -> Vec<u8> {
-    let mut w =
-        lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(6)).unwrap();
-    w.write_all(data).unwrap();
-    w.finish().unwrap()
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Running a file.

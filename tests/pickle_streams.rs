@@ -4,19 +4,18 @@
 //! joblib files whose NumPy arrays sit as raw bytes inside the pickle stream (and attempts to hide code
 //! in them), and the parameter counts read from PyTorch checkpoints without loading them.
 
+mod util;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
 use aibom::formats::{self, FormatFacts};
 use aibom::security::{self, spool, SecurityFinding};
+use util::files::{gz, u32le, zlib};
 
 // ---------------------------------------------------------------------------------------------------
 // Writers.
-
-fn u32le(n: usize) -> [u8; 4] {
-    (n as u32).to_le_bytes()
-}
 
 fn short(v: &mut Vec<u8>, s: &str) {
     v.push(0x8c);
@@ -64,18 +63,6 @@ fn int_tuple(v: &mut Vec<u8>, xs: &[u64]) {
             v.push(b't');
         }
     }
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn zlib(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
 }
 
 fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {

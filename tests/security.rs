@@ -4,20 +4,18 @@
 //! real-world-shaped files (a `torch.save` state dict zip, a legacy torch save, safetensors, an ordinary
 //! chat template) must produce no finding at all.
 
+mod util;
+
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
 
 use aibom::finding;
 use aibom::formats;
 use aibom::security::{self, numpy, SecurityFinding};
+use util::files::{bz2, gz, u32le, xz, zip_of, zlib};
 
 // ---------------------------------------------------------------------------------------------------
 // Pickle writers.
-
-fn u32le(n: usize) -> [u8; 4] {
-    (n as u32).to_le_bytes()
-}
 
 /// Protocol 0: `module.name(arg)` with GLOBAL, MARK, STRING, TUPLE, REDUCE.
 fn p0_call(m: &str, n: &str, arg: &str) -> Vec<u8> {
@@ -140,21 +138,6 @@ fn legacy_torch() -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------------
 // Containers.
 
-fn zip_of(members: &[(&str, &[u8])], deflate: bool) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let method = if deflate {
-        zip::CompressionMethod::Deflated
-    } else {
-        zip::CompressionMethod::Stored
-    };
-    let opts = zip::write::SimpleFileOptions::default().compression_method(method);
-    for (name, data) in members {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
 fn torch_zip(pkl_name: &str, pkl: &[u8], extra: &[(&str, &[u8])]) -> Vec<u8> {
     let storage = [0u8; 24];
     let mut m: Vec<(&str, &[u8])> = vec![
@@ -220,31 +203,6 @@ fn gguf_with_template(t: &str) -> Vec<u8> {
 
 const SSTI: &str = "{% for m in messages %}{{ m['content'] }}{% endfor %}{{ cycler.__init__.__globals__.os.popen('id').read() }}";
 const CLEAN_TEMPLATE: &str = "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{ '<|user|>\n' + message['content'] + eos_token }}{% elif message['role'] == 'assistant' %}{{ '<|assistant|>\n' + message['content'] + eos_token }}{% endif %}{% if loop.last and add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}{% endfor %}";
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn zlib(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn bz2(data: &[u8]) -> Vec<u8> {
-    let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn xz(data: &[u8]) -> Vec<u8> {
-    let mut w =
-        lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(6)).unwrap();
-    w.write_all(data).unwrap();
-    w.finish().unwrap()
-}
 
 /// Rename a member in both its local and central headers (same length), making duplicates the zip
 /// writer refuses to produce.

@@ -4,6 +4,8 @@
 //! is killed and fails its test, never hangs CI). Each test binary uses part of it.
 #![allow(dead_code)]
 
+pub mod files;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
