@@ -198,7 +198,7 @@ fn regex_identity_and_issuer() {
     assert_eq!(
         e.to_string(),
         format!(
-            "certificate identity {CONDA_ID} does not match --certificate-identity-regexp ^https://github\\.com/other-org/"
+            "certificate identity {CONDA_ID} does not match the identity pattern ^https://github\\.com/other-org/"
         )
     );
     let p = KeylessPolicy {
@@ -331,7 +331,7 @@ fn wrong_identity_is_named() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!("certificate identity {CONDA_ID} does not match --certificate-identity someone@example.com")
+        format!("certificate identity {CONDA_ID} does not match the expected identity someone@example.com")
     );
     assert!(!e.is_unusable_input());
 }
@@ -348,7 +348,7 @@ fn wrong_issuer_is_named() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!("certificate OIDC issuer {GH_ACTIONS} does not match --certificate-oidc-issuer https://accounts.google.com")
+        format!("certificate OIDC issuer {GH_ACTIONS} does not match the expected OIDC issuer https://accounts.google.com")
     );
 }
 

@@ -74,10 +74,10 @@ pub enum IdentityMatch {
 }
 
 impl IdentityMatch {
-    /// Compile a pattern for [`IdentityMatch::Regex`] with a bounded compiled size. `flag` names the
-    /// option the pattern came from, for the error message.
-    pub fn regex(pattern: &str, flag: &'static str) -> Result<Self, KeylessError> {
-        IdentityMatch::compile(pattern).map_err(|reason| KeylessError::BadPolicy { flag, reason })
+    /// Compile a pattern for [`IdentityMatch::Regex`] with a bounded compiled size. `what` names where
+    /// the pattern came from (the CLI passes its flag), for the error message.
+    pub fn regex(pattern: &str, what: &'static str) -> Result<Self, KeylessError> {
+        IdentityMatch::compile(pattern).map_err(|reason| KeylessError::BadPolicy { what, reason })
     }
 
     /// Compile a pattern for [`IdentityMatch::Regex`] with a bounded compiled size; the error says why
@@ -124,18 +124,19 @@ pub struct KeylessPolicy {
 }
 
 impl KeylessPolicy {
-    /// The CLI option each matcher corresponds to, for messages.
-    fn identity_flag(&self) -> &'static str {
+    /// What the identity matcher is, in words, for messages (the CLI names its own flags).
+    fn identity_what(&self) -> &'static str {
         match self.identity {
-            IdentityMatch::Exact(_) => "--certificate-identity",
-            IdentityMatch::Regex(_) => "--certificate-identity-regexp",
+            IdentityMatch::Exact(_) => "the expected identity",
+            IdentityMatch::Regex(_) => "the identity pattern",
         }
     }
 
-    fn issuer_flag(&self) -> &'static str {
+    /// What the issuer matcher is, in words, for messages.
+    fn issuer_what(&self) -> &'static str {
         match self.issuer {
-            IdentityMatch::Exact(_) => "--certificate-oidc-issuer",
-            IdentityMatch::Regex(_) => "--certificate-oidc-issuer-regexp",
+            IdentityMatch::Exact(_) => "the expected OIDC issuer",
+            IdentityMatch::Regex(_) => "the OIDC issuer pattern",
         }
     }
 }
@@ -179,24 +180,24 @@ pub enum KeylessError {
     #[error("trusted root unusable: {0}")]
     TrustedRoot(String),
 
-    #[error("{flag}: {reason}")]
-    BadPolicy { flag: &'static str, reason: String },
+    #[error("{what}: {reason}")]
+    BadPolicy { what: &'static str, reason: String },
 
     #[error("the bundle signs an artifact digest (message signature): the artifact's SHA-256 is needed to verify it")]
     ArtifactRequired,
 
-    #[error("certificate identity {actual} does not match {flag} {expected}")]
+    #[error("certificate identity {actual} does not match {what} {expected}")]
     IdentityMismatch {
         actual: String,
         expected: String,
-        flag: &'static str,
+        what: &'static str,
     },
 
-    #[error("certificate OIDC issuer {actual} does not match {flag} {expected}")]
+    #[error("certificate OIDC issuer {actual} does not match {what} {expected}")]
     IssuerMismatch {
         actual: String,
         expected: String,
-        flag: &'static str,
+        what: &'static str,
     },
 
     /// Chain to the Fulcio CA, code-signing usage, SCT.
@@ -359,13 +360,13 @@ pub fn verify_keyless(
         .ok_or_else(|| KeylessError::IdentityMismatch {
             actual: "(none: the certificate has no email or URI name)".to_string(),
             expected: policy.identity.to_string(),
-            flag: policy.identity_flag(),
+            what: policy.identity_what(),
         })?;
     if !policy.identity.matches(&identity) {
         return Err(KeylessError::IdentityMismatch {
             actual: identity,
             expected: policy.identity.to_string(),
-            flag: policy.identity_flag(),
+            what: policy.identity_what(),
         });
     }
     let issuer =
@@ -375,13 +376,13 @@ pub fn verify_keyless(
             .ok_or_else(|| KeylessError::IssuerMismatch {
                 actual: "(none: the certificate has no Fulcio issuer extension)".to_string(),
                 expected: policy.issuer.to_string(),
-                flag: policy.issuer_flag(),
+                what: policy.issuer_what(),
             })?;
     if !policy.issuer.matches(&issuer) {
         return Err(KeylessError::IssuerMismatch {
             actual: issuer,
             expected: policy.issuer.to_string(),
-            flag: policy.issuer_flag(),
+            what: policy.issuer_what(),
         });
     }
 
@@ -404,13 +405,13 @@ pub fn verify_keyless(
 fn check_policy(policy: &KeylessPolicy) -> Result<(), KeylessError> {
     if policy.identity.is_empty() {
         return Err(KeylessError::BadPolicy {
-            flag: policy.identity_flag(),
+            what: policy.identity_what(),
             reason: "the expected certificate identity is empty".to_string(),
         });
     }
     if policy.issuer.is_empty() {
         return Err(KeylessError::BadPolicy {
-            flag: policy.issuer_flag(),
+            what: policy.issuer_what(),
             reason: "the expected OIDC issuer is empty".to_string(),
         });
     }
@@ -637,12 +638,12 @@ fn map_error(e: sigstore_verify::Error, policy: &KeylessPolicy) -> KeylessError 
                 .map(|a| a.as_str().to_string())
                 .unwrap_or_else(|| "(none)".to_string()),
             expected: policy.identity.to_string(),
-            flag: policy.identity_flag(),
+            what: policy.identity_what(),
         },
         E::IssuerMismatch { actual, .. } => KeylessError::IssuerMismatch {
             actual: actual.unwrap_or_else(|| "(none)".to_string()),
             expected: policy.issuer.to_string(),
-            flag: policy.issuer_flag(),
+            what: policy.issuer_what(),
         },
         E::SignatureInvalid(s) => KeylessError::Signature(s),
         E::Crypto(c) => KeylessError::Signature(c.to_string()),
@@ -701,7 +702,7 @@ mod tests {
         assert!(matches!(
             e,
             KeylessError::BadPolicy {
-                flag: "--certificate-identity",
+                what: "the expected identity",
                 ..
             }
         ));
@@ -711,7 +712,7 @@ mod tests {
         assert!(matches!(
             e,
             KeylessError::BadPolicy {
-                flag: "--certificate-oidc-issuer-regexp",
+                what: "the OIDC issuer pattern",
                 ..
             }
         ));

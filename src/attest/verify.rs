@@ -144,7 +144,7 @@ pub fn check_key_with_root(
         }
         Material::CertificateChain(_) | Material::Certificate(_) => {
             return Err(invalid(
-                "the bundle carries certificates: verify it with --certificate-chain (or keyless flags), not --key",
+                "the bundle carries certificates: it is verified with a certificate chain or a keyless identity, not a public key",
             ))
         }
     };
@@ -227,11 +227,9 @@ pub fn check_certificate_chain(
     let ders: &[Vec<u8>] = match &bundle.material {
         Material::CertificateChain(c) => c,
         Material::Certificate(c) => std::slice::from_ref(c),
-        Material::PublicKey { .. } => {
-            return Err(invalid(
-                "the bundle was made with a key, not a certificate: verify it with --key",
-            ))
-        }
+        Material::PublicKey { .. } => return Err(invalid(
+            "the bundle was made with a key, not a certificate: it is verified with its public key",
+        )),
     };
     let chain = ders
         .iter()
