@@ -848,18 +848,7 @@ mod tests {
         b[156] = flag;
         b[257..263].copy_from_slice(b"ustar\0");
         b[263..265].copy_from_slice(b"00");
-        let sum: u32 = b
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                if (148..156).contains(&i) {
-                    32
-                } else {
-                    u32::from(x)
-                }
-            })
-            .sum();
-        b[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        seal(&mut b);
         b
     }
 
@@ -973,18 +962,7 @@ mod tests {
         // ustar prefix joins the name.
         let mut p = header("c.pkl", 0, b'0');
         p[345..348].copy_from_slice(b"a/b");
-        let sum: u32 = p
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                if (148..156).contains(&i) {
-                    32
-                } else {
-                    u32::from(x)
-                }
-            })
-            .sum();
-        p[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        seal(&mut p);
         assert_eq!(parse_block(&p).unwrap().unwrap().name, "a/b/c.pkl");
     }
 
