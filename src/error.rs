@@ -102,6 +102,15 @@ pub enum Error {
         needed: NeededMethod,
     },
 
+    /// An audit policy file is unusable: `line` and `column` (1-based; 0 when unknown) say where.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    PolicyFile {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
     /// The keyless signer policy given for `bundle` is unusable.
     #[error("{}: {error}", bundle.display())]
     Policy { bundle: PathBuf, error: PolicyError },
@@ -145,7 +154,8 @@ impl Error {
             | Error::Usage(_)
             | Error::KeyPasswordNeeded { .. }
             | Error::NoMethod { .. }
-            | Error::Policy { .. } => ErrorKind::Usage,
+            | Error::Policy { .. }
+            | Error::PolicyFile { .. } => ErrorKind::Usage,
             Error::Invalid(_) => ErrorKind::Invalid,
             Error::Rejected(_) => ErrorKind::Rejected,
         }

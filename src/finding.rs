@@ -6,10 +6,10 @@
 //! retired codes leave the table, new ones are added. docs/findings.md and docs/security-findings.md
 //! document every code, and a test (`tests/schema.rs`) holds them to this table.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Severity of a finding, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,

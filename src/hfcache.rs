@@ -84,6 +84,54 @@ pub enum CacheProblemCode {
 }
 
 impl CacheProblemCode {
+    /// Every code, in declaration order (a test holds it to the enum).
+    pub const ALL: &'static [CacheProblemCode] = &[
+        CacheProblemCode::BlobMismatch,
+        CacheProblemCode::LinkDangling,
+        CacheProblemCode::LinkOutsideBlobs,
+        CacheProblemCode::PartialDownload,
+        CacheProblemCode::FileMissing,
+        CacheProblemCode::FileUnverifiable,
+        CacheProblemCode::RefMissingSnapshot,
+        CacheProblemCode::RefMalformed,
+        CacheProblemCode::DirMissing,
+        CacheProblemCode::NotADirectory,
+        CacheProblemCode::Unreadable,
+    ];
+
+    /// One sentence saying what the code means (the audit's rule help; docs/verify-problems.md says more).
+    pub fn summary(self) -> &'static str {
+        match self {
+            CacheProblemCode::BlobMismatch => {
+                "A cached file does not hash to the blob name or etag the Hub gave it."
+            }
+            CacheProblemCode::LinkDangling => {
+                "A snapshot link points to a blob that does not exist."
+            }
+            CacheProblemCode::LinkOutsideBlobs => {
+                "A cached file resolves outside the repository's blobs."
+            }
+            CacheProblemCode::PartialDownload => {
+                "A partial download (*.incomplete) is in the cache."
+            }
+            CacheProblemCode::FileMissing => {
+                "Download metadata describes a file that is not there."
+            }
+            CacheProblemCode::FileUnverifiable => {
+                "A cached file cannot be checked against a Hub hash."
+            }
+            CacheProblemCode::RefMissingSnapshot => "A ref names a commit that has no snapshot.",
+            CacheProblemCode::RefMalformed => "A ref does not hold a commit hash.",
+            CacheProblemCode::DirMissing => {
+                "A repository lacks its blobs/ or snapshots/ directory."
+            }
+            CacheProblemCode::NotADirectory => {
+                "Part of the cache layout that must be a directory is not one."
+            }
+            CacheProblemCode::Unreadable => "Part of the cache layout cannot be read.",
+        }
+    }
+
     /// The code as it appears in JSON and in docs/verify-problems.md.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -13,6 +13,7 @@
 
 pub mod analyze;
 pub mod attest;
+pub mod audit;
 pub mod bom;
 pub mod completeness;
 pub mod dataset;
@@ -29,6 +30,7 @@ pub mod io;
 pub mod license;
 pub mod output;
 pub mod pipeline;
+pub mod policy;
 pub mod provenance;
 pub mod purl;
 pub mod report;

@@ -83,6 +83,35 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
+    /// Every code, in declaration order (a test holds it to the enum).
+    pub const ALL: &'static [ProblemCode] = &[
+        ProblemCode::SignatureInvalid,
+        ProblemCode::KeyMismatch,
+        ProblemCode::CertificateUntrusted,
+        ProblemCode::CertificateExpired,
+        ProblemCode::CertificateNotYetValid,
+        ProblemCode::CertificateUsage,
+        ProblemCode::IdentityMismatch,
+        ProblemCode::IssuerMismatch,
+        ProblemCode::TlogInvalid,
+        ProblemCode::TimestampInvalid,
+        ProblemCode::ArtifactMismatch,
+        ProblemCode::BundleInvalid,
+        ProblemCode::VerificationIncomplete,
+        ProblemCode::PayloadTypeUnsupported,
+        ProblemCode::StatementMalformed,
+        ProblemCode::StatementUnsupported,
+        ProblemCode::StatementInconsistent,
+        ProblemCode::DigestMismatch,
+        ProblemCode::SubjectMismatch,
+        ProblemCode::TargetMismatch,
+        ProblemCode::FileNameMismatch,
+        ProblemCode::FileNotSigned,
+        ProblemCode::FileModified,
+        ProblemCode::FileMissing,
+        ProblemCode::FileExtra,
+    ];
+
     /// The code as it appears in JSON and in docs/verify-problems.md.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -111,6 +140,37 @@ impl ProblemCode {
             ProblemCode::FileModified => "file-modified",
             ProblemCode::FileMissing => "file-missing",
             ProblemCode::FileExtra => "file-extra",
+        }
+    }
+
+    /// One sentence saying what the code means (the audit's rule help; docs/verify-problems.md says more).
+    pub fn summary(self) -> &'static str {
+        match self {
+            ProblemCode::SignatureInvalid => "The signature does not verify with the signer's key: the content was altered after signing, or another key signed it.",
+            ProblemCode::KeyMismatch => "The bundle names another key than the one trusted.",
+            ProblemCode::CertificateUntrusted => "The signing certificate does not chain to a trusted root, or Sigstore rejected it.",
+            ProblemCode::CertificateExpired => "A certificate of the chain had expired at the signing time.",
+            ProblemCode::CertificateNotYetValid => "A certificate of the chain was not yet valid at the signing time.",
+            ProblemCode::CertificateUsage => "The signing certificate may not sign code (key usage, extended key usage).",
+            ProblemCode::IdentityMismatch => "The keyless certificate's signer identity is not the expected one.",
+            ProblemCode::IssuerMismatch => "The keyless certificate's OIDC issuer is not the expected one.",
+            ProblemCode::TlogInvalid => "A transparency-log entry does not verify.",
+            ProblemCode::TimestampInvalid => "A timestamp does not verify, or no trusted signing time exists.",
+            ProblemCode::ArtifactMismatch => "Sigstore found that the bundle does not cover the artifact given.",
+            ProblemCode::BundleInvalid => "Sigstore rejected the bundle as inconsistent or unverifiable.",
+            ProblemCode::VerificationIncomplete => "A check that must have run did not.",
+            ProblemCode::PayloadTypeUnsupported => "The signed DSSE payload is not an in-toto statement.",
+            ProblemCode::StatementMalformed => "The signed statement is not valid.",
+            ProblemCode::StatementUnsupported => "The signed statement uses something aibom cannot check.",
+            ProblemCode::StatementInconsistent => "The signed statement contradicts itself.",
+            ProblemCode::DigestMismatch => "The digest given is not the signed digest.",
+            ProblemCode::SubjectMismatch => "The file given matches none of the signed subjects.",
+            ProblemCode::TargetMismatch => "The target is not the kind of thing the bundle signs.",
+            ProblemCode::FileNameMismatch => "The single signed file has another name than the file given.",
+            ProblemCode::FileNotSigned => "The file given is not among the files of the signed model.",
+            ProblemCode::FileModified => "A file's content differs from what was signed or recorded.",
+            ProblemCode::FileMissing => "A signed or recorded file is not on disk.",
+            ProblemCode::FileExtra => "A file on disk is not among the signed or recorded files.",
         }
     }
 
