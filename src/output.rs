@@ -1,5 +1,5 @@
 //! Output specifications: the report formats (`aibom scan`'s [`ReportFormat`], `aibom verify`'s
-//! [`VerifyFormat`]) and their names, syft-style `FORMAT[=PATH]` specs of either, and where an output lies
+//! [`VerifyFormat`], `aibom audit`'s [`AuditFormat`]) and their names, syft-style `FORMAT[=PATH]` specs of either, and where an output lies
 //! relative to a model directory, so the walk can leave it out. Writing them — atomic for
 //! files, in place for devices and fifos, `-` for standard output — is [`crate::io`]'s.
 
@@ -69,6 +69,37 @@ impl FromStr for VerifyFormat {
             _ => Err(format!(
                 "unknown output format '{fmt}' (expected one of: {})",
                 VerifyFormat::NAMES
+            )),
+        }
+    }
+}
+
+/// A report format `aibom audit` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditFormat {
+    /// Results grouped by code, for people (colour on a terminal).
+    Human,
+    /// The full report as JSON (`schemas/audit-report.schema.json`).
+    Json,
+    /// SARIF 2.1.0, for GitHub and GitLab code scanning.
+    Sarif,
+}
+
+impl AuditFormat {
+    pub const NAMES: &'static str = "human, json, sarif";
+}
+
+impl FromStr for AuditFormat {
+    type Err = String;
+
+    fn from_str(fmt: &str) -> std::result::Result<Self, Self::Err> {
+        match fmt {
+            "human" => Ok(AuditFormat::Human),
+            "json" => Ok(AuditFormat::Json),
+            "sarif" => Ok(AuditFormat::Sarif),
+            _ => Err(format!(
+                "unknown output format '{fmt}' (expected one of: {})",
+                AuditFormat::NAMES
             )),
         }
     }

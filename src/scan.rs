@@ -62,6 +62,60 @@ pub fn hash_model(
     })
 }
 
+/// Walk and hash a model like [`hash_model`], reusing the hashes of `known` (a hash of the same tree,
+/// perhaps walked with other options) for every file whose name and stamp (device, inode, size, mtime)
+/// are unchanged, so a second check of a tree just hashed reads nothing again. Files that are new or
+/// changed are hashed.
+pub fn hash_model_reusing(
+    root: &Path,
+    opts: &ScanOptions,
+    known: &HashedModel,
+    on_walked: &mut dyn FnMut(&ModelFiles),
+    progress: &dyn Progress,
+) -> Result<HashedModel> {
+    let files = walk::walk(root, &opts.walk)?;
+    on_walked(&files);
+    let by_name: std::collections::HashMap<&str, (&walk::WalkEntry, &hash::FileHash)> = known
+        .files
+        .entries
+        .iter()
+        .zip(&known.hashes)
+        .map(|(e, h)| (e.name.as_str(), (e, h)))
+        .collect();
+    let mut hashes: Vec<Option<hash::FileHash>> = files
+        .entries
+        .iter()
+        .map(|e| {
+            by_name.get(e.name.as_str()).and_then(|(k, h)| {
+                (k.path == e.path && k.stamp.difference(&e.stamp).is_none()).then(|| (*h).clone())
+            })
+        })
+        .collect();
+    let todo: Vec<usize> = (0..hashes.len()).filter(|i| hashes[*i].is_none()).collect();
+    if !todo.is_empty() {
+        let entries: Vec<walk::WalkEntry> =
+            todo.iter().map(|i| files.entries[*i].clone()).collect();
+        let jobs = if opts.jobs == 0 {
+            hash::default_jobs()
+        } else {
+            opts.jobs
+        };
+        for (i, h) in todo
+            .iter()
+            .zip(hash::hash_entries(&entries, jobs, progress)?)
+        {
+            hashes[*i] = Some(h);
+        }
+    }
+    let hashes: Vec<hash::FileHash> = hashes.into_iter().map(|h| h.expect("hashed")).collect();
+    let root_digest = hash::root_digest(hashes.iter().map(|h| &h.sha256));
+    Ok(HashedModel {
+        files,
+        hashes,
+        root_digest,
+    })
+}
+
 /// Turn a hashed model into its inventory.
 pub fn inventory(model: &HashedModel, walk_opts: &WalkOptions) -> Inventory {
     let files: Vec<FileRecord> = model

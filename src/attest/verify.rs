@@ -338,6 +338,8 @@ pub struct CheckOptions {
     pub ignore_unsigned_files: bool,
     /// The bundle file; left out of the walk when it lies inside the model.
     pub bundle_path: Option<PathBuf>,
+    /// A hash of the target made just before (by the audit's scan): unchanged files are not read again.
+    pub known: Option<std::sync::Arc<scan::HashedModel>>,
 }
 
 /// Identifier of the shape of [`VerifyReport`] (see `schemas/verify-report.schema.json`); bumped on
@@ -696,7 +698,10 @@ fn hash_target(
         walk,
         jobs: opts.jobs,
     };
-    scan::hash_model(root, &sopts, on_walked, progress)
+    match &opts.known {
+        Some(known) => scan::hash_model_reusing(root, &sopts, known, on_walked, progress),
+        None => scan::hash_model(root, &sopts, on_walked, progress),
+    }
 }
 
 fn check_dir(

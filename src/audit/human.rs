@@ -85,9 +85,12 @@ pub fn render(report: &AuditReport, color: bool) -> String {
         let summary = rules::lookup(&first.code).map_or("", |c| c.summary);
         let _ = writeln!(
             out,
-            "\n{tag} {} {}: {summary}",
-            first.severity.as_str(),
-            first.category.as_str()
+            "\n{tag}: {summary} {}",
+            p.dim(&format!(
+                "[{}, {}]",
+                first.severity.as_str(),
+                first.category.as_str()
+            ))
         );
         for r in &report.results[i..j] {
             let _ = writeln!(out, "  {}: {}", location(r), r.message);

@@ -11,9 +11,11 @@
 
 mod args;
 mod attest;
+mod audit;
 mod completions;
 mod digest;
 mod error;
+mod init;
 mod keygen;
 mod man;
 mod progress;
@@ -39,6 +41,7 @@ Examples:
   aibom sign ./my-model --key release.key       OMS v1.0 signature in ./my-model.sig
   aibom attest ./my-model --key release.key     signed AIBOM in ./my-model.aibom.sigstore.json
   aibom verify ./my-model --bundle my-model.sig --key release.pub
+  aibom init && aibom audit ./my-model -o human -o sarif=aibom.sarif   CI gate with a policy file
   aibom completions bash > ~/.local/share/bash-completion/completions/aibom
   aibom man | man -l -                          this manual as a man page
 
@@ -87,6 +90,17 @@ enum Command {
         after_help = "Examples:\n  aibom verify ./model --bundle model.sig --key release.pub\n  aibom verify --certificate-chain root-ca.pem ./model --bundle model.sig -o json=report.json\n  aibom verify model.safetensors --bundle model.sig --key release.pub\n  aibom verify sha256:4f2a... --bundle model.sig --key release.pub\n  aibom verify ./model --bundle model.sig --certificate-identity me@example.com \\\n      --certificate-oidc-issuer https://accounts.google.com\n  aibom verify --hf-cache ~/.cache/huggingface/hub\n\nGive exactly one method: --key, --certificate-chain, or the keyless flags; without one, aibom\nsays which the bundle needs. --hf-cache is a check of its own and takes no PATH, bundle or method.\n\nExit codes: 0 verified, 1 not verified (bad signature, files differ), 2 unusable input."
     )]
     Verify(verify::VerifyArgs),
+    /// Judge a model against a policy (licences, signatures, security findings, formats, documentation):
+    /// the CI gate. Exit 0 when the policy passes, 1 when it is violated, 2 when the audit could not run.
+    #[command(
+        after_help = "Examples:\n  aibom init                                               write aibom.toml, the policy template\n  aibom audit ./model                                      ./aibom.toml, or the built-in policy\n  aibom audit ./model --policy release.toml -o human -o sarif=aibom.sarif\n  aibom audit ./model --bundle model.sig --key release.pub -D license-missing\n  aibom audit ./model --bom vendor.cdx.json                the files must match the vendor's BOM\n  aibom audit --bom vendor.cdx.json --policy intake.toml    audit what the BOM records\n  aibom audit --hf-cache ~/.cache/huggingface/hub/models--org--name\n\n-A/-W/-D CODE set a code's level (allow, warn, deny) over the policy file; docs/audit.md lists\nevery code. Findings at or above the policy's fail-on severity (default high) are denied.\n\nExit codes: 0 policy passed, 1 policy violated, 2 the audit could not run (invalid policy included)."
+    )]
+    Audit(audit::AuditArgs),
+    /// Write a commented audit policy template (aibom.toml).
+    #[command(
+        after_help = "Examples:\n  aibom init                      writes ./aibom.toml\n  aibom init policies/release.toml\n  aibom init - | less\n\nAn existing file is not replaced unless --force is given."
+    )]
+    Init(init::InitArgs),
     /// Print a shell completion script for aibom on stdout.
     #[command(
         after_help = "Examples:\n  aibom completions bash > ~/.local/share/bash-completion/completions/aibom\n  aibom completions zsh > ~/.zfunc/_aibom          (with fpath+=~/.zfunc before compinit)\n  aibom completions fish > ~/.config/fish/completions/aibom.fish\n  aibom completions powershell >> $PROFILE"
@@ -110,6 +124,8 @@ pub fn run() -> ExitCode {
         Command::Sign(a) => sign::run(a, g),
         Command::Attest(a) => attest::run(a, g),
         Command::Verify(a) => verify::run(a, g),
+        Command::Audit(a) => audit::run(a, g),
+        Command::Init(a) => init::run(a, g),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),
     };

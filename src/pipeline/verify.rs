@@ -145,34 +145,7 @@ pub fn verify(
     let bundle = Bundle::parse(&bundle_bytes)
         .map_err(|e| AttestError::Invalid(format!("{}: {e}", bundle_path.display())))?;
     // Stage 1: the signature check, one path per method, each yielding a VerifiedSignature.
-    let signature = match method {
-        Method::Detect => {
-            return Err(VerifyError::NoMethod {
-                bundle: bundle_path.to_path_buf(),
-                needed: check::needed_method(&bundle),
-            })
-        }
-        Method::Key(k) => {
-            let key = PublicKey::read(k)?;
-            let root = opts
-                .trusted_root
-                .as_deref()
-                .map(read_trusted_root)
-                .transpose()?;
-            check::check_key_with_root(&bundle, &key, root.as_deref())
-        }
-        Method::CertificateChain(files) => {
-            let roots = check::read_roots(files)?;
-            check::check_certificate_chain(&bundle, &roots)
-        }
-        Method::Keyless { identity, issuer } => {
-            let policy = keyless_policy(identity, issuer).map_err(|error| VerifyError::Policy {
-                bundle: bundle_path.to_path_buf(),
-                error,
-            })?;
-            check_keyless(&bundle_bytes, &policy, opts.trusted_root.as_deref(), target)
-        }
-    };
+    let signature = check_signature(&bundle_bytes, &bundle, bundle_path, method, opts, target)?;
     let signature = match signature {
         Ok(s) => s,
         Err(AttestError::Rejected(problem)) => {
@@ -193,6 +166,7 @@ pub fn verify(
         jobs: opts.scan.jobs,
         ignore_unsigned_files: opts.ignore_unsigned_files,
         bundle_path: Some(bundle_path.to_path_buf()),
+        known: None,
     };
     let checked = check::check_content(
         &signature,
@@ -218,6 +192,46 @@ pub fn verify(
         }
     }
     Ok(report)
+}
+
+/// Stage 1 of a verification: the bundle's signature by `method`. `Ok(Err(e))` carries a rejection
+/// (or an error that is the bundle's); `Err` is an unusable input or a missing method.
+pub(crate) fn check_signature(
+    bundle_bytes: &[u8],
+    bundle: &Bundle,
+    bundle_path: &Path,
+    method: &Method,
+    opts: &VerifyOptions,
+    target: &Target,
+) -> Result<Result<VerifiedSignature, AttestError>, VerifyError> {
+    Ok(match method {
+        Method::Detect => {
+            return Err(VerifyError::NoMethod {
+                bundle: bundle_path.to_path_buf(),
+                needed: check::needed_method(bundle),
+            })
+        }
+        Method::Key(k) => {
+            let key = PublicKey::read(k)?;
+            let root = opts
+                .trusted_root
+                .as_deref()
+                .map(read_trusted_root)
+                .transpose()?;
+            check::check_key_with_root(bundle, &key, root.as_deref())
+        }
+        Method::CertificateChain(files) => {
+            let roots = check::read_roots(files)?;
+            check::check_certificate_chain(bundle, &roots)
+        }
+        Method::Keyless { identity, issuer } => {
+            let policy = keyless_policy(identity, issuer).map_err(|error| VerifyError::Policy {
+                bundle: bundle_path.to_path_buf(),
+                error,
+            })?;
+            check_keyless(bundle_bytes, &policy, opts.trusted_root.as_deref(), target)
+        }
+    })
 }
 
 /// Verify a Hugging Face cache root, one `models--org--name` repository or a `local_dir` download:
