@@ -418,19 +418,22 @@ impl Policy {
         for (k, v) in &raw.rules {
             rules_out.insert(code(k)?, *v);
         }
+        // SPDX ids and expressions in any case (canonicalised), LicenseRef- ids, or Hub licence ids
+        // (`llama3.1` → `LicenseRef-aibom-llama3.1`), as the model's licences are named.
         let licence = |s: &Spanned<String>| -> std::result::Result<String, (usize, usize, String)> {
             let v = s.get_ref().trim();
-            spdx::Expression::parse_mode(v, spdx::ParseMode::LAX)
-                .map(|_| v.to_string())
-                .map_err(|e| {
-                    err(
-                        s.span(),
-                        format!(
-                            "'{v}' is not an SPDX licence id or expression: {}",
-                            e.reason
-                        ),
-                    )
-                })
+            let r = crate::license::resolve_expression(v);
+            let r = if r.expression.is_some() {
+                r
+            } else {
+                crate::license::resolve_hub_id(v)
+            };
+            r.expression.ok_or_else(|| {
+                err(
+                    s.span(),
+                    format!("'{v}' is not an SPDX licence id or expression, a LicenseRef- id or a Hugging Face licence id"),
+                )
+            })
         };
         let licenses = Licenses {
             allow: raw
