@@ -347,6 +347,19 @@ fn licences(subject: &Subject, policy: &Policy, out: &mut Vec<Candidate>) {
     let how = if l.concluded { "concluded" } else { "declared" };
     let (allow_ids, allow_exprs) = split_list(&p.allow);
     let (deny_ids, _) = split_list(&p.deny);
+    if l.model.is_empty() && !p.allow.is_empty() {
+        out.push(
+            Candidate::new(
+                "license-not-allowed",
+                Level::Deny,
+                format!(
+                    "the model has no licence aibom could establish, so it cannot be one of the allowed licences ({})",
+                    p.allow.join(", ")
+                ),
+            )
+            .evidence(evidence.clone()),
+        );
+    }
     for m in &l.model {
         let parsed = spdx::Expression::parse_mode(m, spdx::ParseMode::LAX).ok();
         let text = parsed.as_ref().map_or(m.to_ascii_lowercase(), |e| {
@@ -695,5 +708,89 @@ fn documentation(subject: &Subject, policy: &Policy, out: &mut Vec<Candidate>) {
             Level::Deny,
             "the model names no training data: no datasets in the card, no Croissant manifest, no training-data section".to_string(),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::subject::{SubjectKind, SubjectLicences};
+    use std::path::Path;
+
+    fn subject(model: &[&str]) -> Subject {
+        Subject {
+            kind: SubjectKind::Directory,
+            path: "m".into(),
+            name: "m".into(),
+            root_digest: None,
+            files: Vec::new(),
+            licences: SubjectLicences {
+                model: model.iter().map(|s| s.to_string()).collect(),
+                concluded: true,
+                ..Default::default()
+            },
+            findings: Vec::new(),
+            completeness: Some(100),
+            missing: Vec::new(),
+            training_data: true,
+        }
+    }
+
+    fn codes(model: &[&str], policy: &str) -> Vec<String> {
+        let p = Policy::parse(
+            &format!("version = 1\n[licenses]\n{policy}"),
+            Path::new("."),
+        )
+        .unwrap();
+        evaluate(&subject(model), &Evidence::default(), &p, &[])
+            .results
+            .into_iter()
+            .map(|r| r.code)
+            .collect()
+    }
+
+    #[test]
+    fn licence_lists_follow_the_expression_choices() {
+        let none: Vec<String> = Vec::new();
+        // OR: one acceptable choice is enough, for the allow list and against the deny list.
+        assert_eq!(codes(&["MIT OR GPL-3.0-only"], "allow = [\"mit\"]"), none);
+        assert_eq!(
+            codes(&["MIT OR GPL-3.0-only"], "deny = [\"GPL-3.0-only\"]"),
+            none
+        );
+        // AND: every part is needed.
+        assert_eq!(
+            codes(&["MIT AND GPL-3.0-only"], "allow = [\"MIT\"]"),
+            ["license-not-allowed"]
+        );
+        assert_eq!(
+            codes(&["MIT AND GPL-3.0-only"], "deny = [\"GPL-3.0-only\"]"),
+            ["license-denied"]
+        );
+        // A whole expression in the list accepts exactly that expression.
+        assert_eq!(
+            codes(
+                &["MIT AND GPL-3.0-only"],
+                "allow = [\"MIT AND GPL-3.0-only\"]"
+            ),
+            none
+        );
+        // Hub ids name aibom's LicenseRef ids.
+        assert_eq!(
+            codes(&["LicenseRef-aibom-llama3.1"], "allow = [\"llama3.1\"]"),
+            none
+        );
+        assert_eq!(
+            codes(&["LicenseRef-aibom-llama3.1"], "allow = [\"Apache-2.0\"]"),
+            ["license-not-allowed"]
+        );
+        // Each declared licence of a model without a concluded one is checked.
+        assert_eq!(
+            codes(&["MIT", "Apache-2.0"], "allow = [\"MIT\"]"),
+            ["license-not-allowed"]
+        );
+        // No model licence cannot be on an allow list (a deny list has nothing to deny).
+        assert_eq!(codes(&[], "allow = [\"MIT\"]"), ["license-not-allowed"]);
+        assert_eq!(codes(&[], "deny = [\"MIT\"]"), none);
     }
 }
