@@ -8,16 +8,40 @@ use std::process::Output;
 
 mod util;
 
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 10] = [
     "scan",
     "digest",
     "keygen",
     "sign",
     "attest",
     "verify",
+    "audit",
+    "init",
     "completions",
     "man",
 ];
+
+/// A new subcommand cannot go without a snapshot: the list above is every command the top-level help
+/// names (but `help`).
+#[test]
+fn every_subcommand_has_a_snapshot() {
+    let text = String::from_utf8(aibom(&["--help"]).stdout).unwrap();
+    let commands: Vec<&str> = text
+        .split("Commands:\n")
+        .nth(1)
+        .expect("a Commands section")
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| l.as_bytes().get(2).is_some_and(|b| *b != b' '))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    let mut want: Vec<&str> = SUBCOMMANDS.to_vec();
+    want.sort_unstable();
+    let mut got = commands.clone();
+    got.sort_unstable();
+    assert_eq!(got, want, "subcommands in `aibom --help` vs SUBCOMMANDS");
+}
 
 fn aibom(args: &[&str]) -> Output {
     let o = util::run(
