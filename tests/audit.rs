@@ -584,3 +584,42 @@ fn several_outputs_at_once_are_written_and_identical_runs_give_identical_bytes()
     assert_eq!(code(&o), 2);
     assert!(err(&o).contains("nodir"), "{}", err(&o));
 }
+
+#[test]
+fn an_attestation_alone_is_verified_then_the_bom_it_signs_is_audited() {
+    let t = model(&[("README.md", APACHE_CARD.as_bytes()), ("model.pkl", EVIL)]);
+    sign_all(t.path());
+    let (c, v) = audit_json(
+        t.path(),
+        &["--bundle", "m.aibom.sigstore.json", "--key", "k.pub"],
+    );
+    assert_eq!(c, 1, "{v}");
+    assert_eq!(v["target"]["kind"], "attestation");
+    assert!(v["target"]["root_digest"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
+    assert_eq!(v["signatures"][0]["verified"], true);
+    assert!(has(&v, "pickle-dangerous-import", "deny"), "{v}");
+    // Signed by a key the audit does not trust.
+    let (c, v) = audit_json(
+        t.path(),
+        &["--bundle", "m.aibom.sigstore.json", "--key", "other.pub"],
+    );
+    assert_eq!(c, 1);
+    assert!(has(&v, "signer-untrusted", "deny"), "{v}");
+    // An OMS signature carries no BOM.
+    let o = audit(t.path(), &["--bundle", "m.sig", "--key", "k.pub"]);
+    assert_eq!(code(&o), 2);
+    assert!(err(&o).contains("not an AIBOM attestation"), "{}", err(&o));
+}
+
+#[test]
+fn a_single_model_file_is_audited() {
+    let t = model(&[("model.pkl", EVIL)]);
+    let (c, v) = audit_json(t.path(), &["m/model.pkl"]);
+    assert_eq!(c, 1, "{v}");
+    assert_eq!(v["target"]["kind"], "file");
+    assert_eq!(v["target"]["files"], 1);
+    assert!(has(&v, "pickle-dangerous-import", "deny"), "{v}");
+}

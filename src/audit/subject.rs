@@ -19,6 +19,8 @@ pub enum SubjectKind {
     File,
     /// A CycloneDX BOM without the model (facts as the BOM records them).
     Bom,
+    /// An AIBOM attestation without the model: its signature checked, then the BOM it signs audited.
+    Attestation,
     /// A Hugging Face cache repository or `local_dir` download, checked against the Hub's hashes and
     /// its snapshot scanned.
     HfCache,

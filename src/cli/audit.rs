@@ -25,8 +25,9 @@ const DEFAULT_POLICY: &str = "aibom.toml";
 #[derive(Args)]
 pub struct AuditArgs {
     /// Model directory or single model file (with --hf-cache: a models--org--name cache repository or a
-    /// local_dir download). Not needed when only --bom is audited.
-    #[arg(value_name = "PATH", required_unless_present = "bom")]
+    /// local_dir download). Not needed to audit only a BOM (--bom) or only an AIBOM attestation
+    /// (--bundle).
+    #[arg(value_name = "PATH", required_unless_present_any = ["bom", "bundle"])]
     pub path: Option<PathBuf>,
     /// Policy file (see `aibom init`). Default: ./aibom.toml when it exists, else the built-in policy
     /// (findings of high severity and above fail).
@@ -144,9 +145,18 @@ pub fn run(args: &AuditArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
         (Some(p), _) if args.hf_cache => AuditTarget::HfCache(p.clone()),
         (Some(p), _) => AuditTarget::Model(p.clone()),
         (None, Some(b)) => AuditTarget::Bom(b.clone()),
-        (None, None) => return Err(Error::Usage("give a model PATH or --bom BOM".into()).into()),
+        (None, None) if args.bundle.len() == 1 => AuditTarget::Attestation(args.bundle[0].clone()),
+        (None, None) => {
+            return Err(Error::Usage(
+                "give a model PATH, or only a BOM (--bom) or only one AIBOM attestation (--bundle)"
+                    .into(),
+            )
+            .into())
+        }
     };
-    if matches!(target, AuditTarget::Bom(_)) && !args.walk.given().is_empty() {
+    if matches!(target, AuditTarget::Bom(_) | AuditTarget::Attestation(_))
+        && !args.walk.given().is_empty()
+    {
         return Err(Error::Usage(format!(
             "{} apply to a model's files; a BOM audited alone has none",
             args.walk.given().join(", ")
@@ -173,7 +183,11 @@ pub fn run(args: &AuditArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
         } else {
             None
         },
-        bundles: args.bundle.clone(),
+        bundles: if matches!(target, AuditTarget::Attestation(_)) {
+            Vec::new()
+        } else {
+            args.bundle.clone()
+        },
         keys: args.key.clone(),
         certificate_chains: args.certificate_chain.clone(),
         identities: if keyless {

@@ -30,9 +30,11 @@ pub enum AuditTarget {
     /// A Hugging Face cache repository (`models--org--name`) or `local_dir` download: checked against
     /// the Hub's hashes, and its snapshot (the one `refs/main` names, or the only one) scanned.
     HfCache(PathBuf),
-    /// Only a BOM: the facts it records are audited (the signatures, if any, are checked against the
-    /// digests it records: not possible without files, so bundles are refused with this target).
+    /// Only a BOM: the facts it records are audited (bundles need the files, so none is taken).
     Bom(PathBuf),
+    /// Only an AIBOM attestation bundle: its signature is checked with the trusted signers, then the
+    /// BOM it signs is audited (the files themselves are not there to compare).
+    Attestation(PathBuf),
 }
 
 /// Everything an audit is given besides the policy.
@@ -230,6 +232,104 @@ fn check_bundle(
     })
 }
 
+/// The signature of an AIBOM attestation checked with the trusted signers, and the BOM it signs as the
+/// subject. A signature no trusted signer verifies gives a subject with nothing in it but the bundle's
+/// name, and the `signer-untrusted` check; a statement that is not an AIBOM attestation, or whose BOM
+/// describes another root digest than the statement's model subject, is an unusable input.
+fn attested_bom(
+    bundle_path: &Path,
+    methods: &[Method],
+    input: &AuditInput,
+    policy: &Policy,
+) -> Result<(SignatureCheck, Subject)> {
+    let display = bundle_path.display().to_string();
+    let bytes = read_capped_bundle(bundle_path, MAX_BUNDLE_BYTES, "bundle")?;
+    let bundle = Bundle::parse(&bytes).map_err(|e| Error::invalid(format!("{display}: {e}")))?;
+    if methods.is_empty() {
+        return Err(Error::NoMethod {
+            bundle: bundle_path.to_path_buf(),
+            needed: check::needed_method(&bundle),
+        });
+    }
+    let vopts = VerifyOptions {
+        trusted_root: input
+            .trusted_root
+            .clone()
+            .or_else(|| policy.signatures.trusted_root.clone()),
+        ..Default::default()
+    };
+    // No file to bind a keyless message signature to: the statement's subjects are what is signed.
+    let target = Target::Path(PathBuf::new());
+    let mut problems = Vec::new();
+    for m in methods {
+        match check_signature(&bytes, &bundle, bundle_path, m, &vopts, &target)? {
+            Ok(sig) => {
+                let crate::attest::SignedContent::Dsse { payload, .. } = &sig.content else {
+                    return Err(Error::invalid(format!(
+                        "{display}: signs a blob digest, not an AIBOM attestation"
+                    )));
+                };
+                let statement: serde_json::Value =
+                    serde_json::from_slice(payload).map_err(|e| {
+                        Error::invalid(format!("{display}: statement is not JSON: {e}"))
+                    })?;
+                if statement["predicateType"] != crate::attest::attest::PREDICATE_CYCLONEDX {
+                    return Err(Error::invalid(format!(
+                        "{display}: not an AIBOM attestation (predicate type {})",
+                        statement["predicateType"]
+                    )));
+                }
+                let bom = &statement["predicate"];
+                let mut subject = audit::bom::subject(bom, &display)?;
+                let signed_root = statement["subject"][0]["digest"]["sha256"]
+                    .as_str()
+                    .map(|h| format!("sha256:{h}"));
+                if subject.root_digest.is_some() && subject.root_digest != signed_root {
+                    return Err(Error::invalid(format!(
+                        "{display}: the attested BOM describes root digest {}, but the statement signs {}",
+                        subject.root_digest.as_deref().unwrap_or("?"),
+                        signed_root.as_deref().unwrap_or("no model digest")
+                    )));
+                }
+                subject.kind = SubjectKind::Attestation;
+                subject.root_digest = signed_root;
+                let check = SignatureCheck {
+                    bundle: display,
+                    kind: SignatureKind::Attestation,
+                    verified: true,
+                    signer: Some(signer_text(&sig.signer)),
+                    problems: Vec::new(),
+                    untrusted: false,
+                };
+                return Ok((check, subject));
+            }
+            Err(AttestError::Rejected(p)) => problems.push(p),
+            Err(e) => return Err(e.context(&display)),
+        }
+    }
+    let check = SignatureCheck {
+        bundle: display.clone(),
+        kind: SignatureKind::Other,
+        verified: false,
+        signer: None,
+        problems,
+        untrusted: true,
+    };
+    let subject = Subject {
+        kind: SubjectKind::Attestation,
+        path: display.clone(),
+        name: display,
+        root_digest: None,
+        files: Vec::new(),
+        licences: Default::default(),
+        findings: Vec::new(),
+        completeness: None,
+        missing: Vec::new(),
+        training_data: false,
+    };
+    Ok((check, subject))
+}
+
 /// Audit `target` under `policy`: scan (or read the BOM), check the bundles and the BOM, evaluate.
 pub fn audit(
     target: &AuditTarget,
@@ -248,6 +348,17 @@ pub fn audit(
             }
             let value = audit::bom::read(bom)?;
             let subject = audit::bom::subject(&value, &bom.display().to_string())?;
+            (subject, None, None)
+        }
+        AuditTarget::Attestation(bundle) => {
+            if !input.bundles.is_empty() || input.bom.is_some() {
+                return Err(Error::Usage(
+                    "an attestation audited without the model takes no other bundle or BOM"
+                        .to_string(),
+                ));
+            }
+            let (check, subject) = attested_bom(bundle, &methods(policy, input), input, policy)?;
+            evidence.signatures.push(check);
             (subject, None, None)
         }
         AuditTarget::Model(path) | AuditTarget::HfCache(path) => {
