@@ -123,6 +123,11 @@ pub struct CardFacts {
     pub co2_details: BTreeMap<String, String>,
     /// Sections left as template placeholders.
     pub placeholders: Vec<String>,
+    /// Papers the card cites: arXiv (`https://arxiv.org/abs/<id>`, from links and `arxiv:` tags) and DOI
+    /// links, in order of appearance.
+    pub papers: Vec<String>,
+    /// Source repositories the card links to (`https://github.com/org/repo`, GitLab), in order.
+    pub code_links: Vec<String>,
 }
 
 /// One evaluation result.

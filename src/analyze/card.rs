@@ -109,6 +109,8 @@ pub(super) fn read_card(b: &mut Builder, path: &str) {
             })
             .unwrap_or_default(),
         placeholders: c.placeholders.clone(),
+        papers: papers(&text, &c.tags),
+        code_links: code_links(&text),
     };
     if !c.placeholders.is_empty() {
         b.finding(
@@ -135,6 +137,77 @@ pub(super) fn read_card(b: &mut Builder, path: &str) {
     if let Some(l) = &c.license_link {
         b.statement(path, SourceKind::CardLicenseLink, l.clone());
     }
+}
+
+/// The characters a link may hold (stops at whitespace, brackets, quotes and Markdown punctuation).
+fn link_end(s: &str) -> usize {
+    s.find(|c: char| c.is_whitespace() || "()[]<>\"'`,;|*".contains(c))
+        .unwrap_or(s.len())
+}
+
+/// arXiv papers (links and `arxiv:` tags, as `https://arxiv.org/abs/<id>`) and DOI links in the card.
+fn papers(text: &str, tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |u: String| {
+        if !out.contains(&u) && out.len() < 64 {
+            out.push(u);
+        }
+    };
+    let arxiv_id = |s: &str| -> Option<String> {
+        let id: String = s
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '/' || *c == '-')
+            .collect();
+        let id = id
+            .trim_end_matches(".pdf")
+            .trim_end_matches('.')
+            .to_string();
+        (id.len() >= 4 && id.chars().any(|c| c.is_ascii_digit())).then_some(id)
+    };
+    let lower = text.to_ascii_lowercase();
+    for marker in ["arxiv.org/abs/", "arxiv.org/pdf/"] {
+        for (i, _) in lower.match_indices(marker) {
+            if let Some(id) = arxiv_id(&text[i + marker.len()..]) {
+                push(format!("https://arxiv.org/abs/{id}"));
+            }
+        }
+    }
+    for t in tags {
+        if let Some(id) = t.strip_prefix("arxiv:").and_then(arxiv_id) {
+            push(format!("https://arxiv.org/abs/{id}"));
+        }
+    }
+    for (i, _) in lower.match_indices("doi.org/10.") {
+        let rest = &text[i + "doi.org/".len()..];
+        let doi = rest[..link_end(rest)].trim_end_matches('.');
+        push(format!("https://doi.org/{doi}"));
+    }
+    out
+}
+
+/// Source repositories the card links to (GitHub, GitLab), as `https://host/org/repo`.
+fn code_links(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    for host in ["github.com/", "gitlab.com/"] {
+        for (i, _) in lower.match_indices(host) {
+            let rest = &text[i + host.len()..];
+            let path = &rest[..link_end(rest)];
+            let mut parts = path.split('/').filter(|p| !p.is_empty());
+            let (Some(org), Some(repo)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let repo = repo.trim_end_matches(".git").trim_end_matches('.');
+            if repo.is_empty() {
+                continue;
+            }
+            let u = format!("https://{}{org}/{repo}", host);
+            if !out.contains(&u) && out.len() < 64 {
+                out.push(u);
+            }
+        }
+    }
+    out
 }
 
 fn slice_of(e: &card::EvalResult) -> Option<String> {
@@ -171,6 +244,30 @@ fn first_paragraph(s: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn papers_and_code_links_are_read_from_links_and_tags() {
+        let text = "See [the paper](https://arxiv.org/abs/2403.13784v2) and arxiv.org/pdf/1706.03762.pdf; \
+                    doi https://doi.org/10.5281/zenodo.123. Code: https://github.com/EleutherAI/gpt-neox.git \
+                    and (https://github.com/org/repo/tree/main/train).";
+        assert_eq!(
+            super::papers(text, &["arxiv:2101.00027".to_string(), "en".to_string()]),
+            [
+                "https://arxiv.org/abs/2403.13784v2",
+                "https://arxiv.org/abs/1706.03762",
+                "https://arxiv.org/abs/2101.00027",
+                "https://doi.org/10.5281/zenodo.123"
+            ]
+        );
+        assert_eq!(
+            super::code_links(text),
+            [
+                "https://github.com/EleutherAI/gpt-neox",
+                "https://github.com/org/repo"
+            ]
+        );
+        assert!(super::papers("no links here", &[]).is_empty());
+    }
+
     #[test]
     fn description_skips_headings_of_the_card_template() {
         assert_eq!(
