@@ -121,6 +121,8 @@ fn rich_facts(name: &str) -> ModelFacts {
             co2_grams: Some(12.5),
             co2_details: BTreeMap::from([("source".into(), "estimate".into())]),
             placeholders: vec![],
+            papers: vec![],
+            code_links: vec![],
         },
         findings: vec![Finding {
             code: "license-conflict",
