@@ -28,6 +28,7 @@ pub mod hfcache;
 pub mod inventory;
 pub mod io;
 pub mod license;
+pub mod openness;
 pub mod output;
 pub mod pipeline;
 pub mod policy;

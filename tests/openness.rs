@@ -1,0 +1,126 @@
+//! Openness evidence on model directories written in the test: which MOF components a directory holds,
+//! found by file names, roles and the model card, with the licence that covers each.
+
+use std::collections::BTreeMap;
+
+use aibom::openness::evidence::{self, id, ComponentEvidence, Found};
+use aibom::pipeline;
+
+mod util;
+
+const OPEN_CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-generation\ndatasets:\n- acme/corpus\ntags:\n- arxiv:2403.13784\nmodel-index:\n- name: open-tiny\n  results:\n  - task: {type: text-generation}\n    dataset: {name: acme/heldout, type: acme/heldout}\n    metrics:\n    - {type: perplexity, value: 12.5}\n---\n# Open Tiny\n\nA fully open research model.\n\n## Intended uses\n\nResearch on small models.\n\n## Training data\n\nThe acme corpus, 1M tokens of public-domain text.\n\nCode: https://github.com/acme/open-tiny\n";
+
+fn safetensors() -> Vec<u8> {
+    let header = br#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
+    let mut v = (header.len() as u64).to_le_bytes().to_vec();
+    v.extend_from_slice(header);
+    v.extend_from_slice(&[0u8; 8]);
+    v
+}
+
+fn evidence_of(files: &[(&str, &[u8])]) -> BTreeMap<u8, ComponentEvidence> {
+    let m = util::temp_model(files);
+    let scan = pipeline::scan(m.path(), &Default::default(), &aibom::hash::NoProgress).unwrap();
+    evidence::collect(&scan)
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect()
+}
+
+fn paths(c: &ComponentEvidence) -> Vec<&str> {
+    c.files.iter().map(|f| f.path.as_str()).collect()
+}
+
+#[test]
+fn a_fully_open_research_release_shows_every_part() {
+    let w = safetensors();
+    let e = evidence_of(&[
+        ("README.md", OPEN_CARD.as_bytes()),
+        ("config.json", br#"{"model_type": "llama", "architectures": ["LlamaForCausalLM"]}"#),
+        ("model.safetensors", &w),
+        ("checkpoint-100/model.safetensors", &w),
+        ("modeling_tiny.py", b"# SPDX-License-Identifier: MIT\nimport torch\n"),
+        ("train.py", b"import torch\n"),
+        ("inference.py", b"import torch\n"),
+        ("eval/run_eval.py", b"import torch\n"),
+        ("preprocess.py", b"import re\n"),
+        ("requirements.txt", b"torch==2.3.0\n"),
+        (
+            "data/README.md",
+            b"---\nlicense: cc-by-4.0\npretty_name: Acme corpus\ntask_categories:\n- text-generation\n---\n# Acme corpus\n",
+        ),
+        ("data/train.jsonl", b"{\"text\": \"hello\"}\n"),
+    ]);
+    assert_eq!(paths(&e[&id::FINAL_PARAMETERS]), ["model.safetensors"]);
+    assert_eq!(
+        paths(&e[&id::INTERMEDIATE_PARAMETERS]),
+        ["checkpoint-100/model.safetensors"]
+    );
+    assert_eq!(paths(&e[&id::TRAINING_CODE]), ["train.py"]);
+    assert_eq!(
+        e[&id::TRAINING_CODE].references,
+        ["https://github.com/acme/open-tiny"]
+    );
+    assert_eq!(paths(&e[&id::INFERENCE_CODE]), ["inference.py"]);
+    assert_eq!(paths(&e[&id::EVALUATION_CODE]), ["eval/run_eval.py"]);
+    assert_eq!(paths(&e[&id::PREPROCESSING_CODE]), ["preprocess.py"]);
+    assert_eq!(paths(&e[&id::ARCHITECTURE]), ["modeling_tiny.py"]);
+    // The architecture file's own SPDX header wins over the model licence.
+    assert_eq!(e[&id::ARCHITECTURE].licence.as_deref(), Some("MIT"));
+    assert_eq!(e[&id::TRAINING_CODE].licence.as_deref(), Some("Apache-2.0"));
+    assert_eq!(paths(&e[&id::MODEL_CARD]), ["README.md"]);
+    assert_eq!(paths(&e[&id::EVALUATION_RESULTS]), ["README.md"]);
+    assert_eq!(e[&id::EVALUATION_DATA].references, ["acme/heldout"]);
+    assert_eq!(
+        e[&id::RESEARCH_PAPER].references,
+        ["https://arxiv.org/abs/2403.13784"]
+    );
+    assert_eq!(e[&id::RESEARCH_PAPER].found, Found::Referenced);
+    assert_eq!(paths(&e[&id::SUPPORTING_LIBRARIES]), ["requirements.txt"]);
+    assert!(paths(&e[&id::METADATA]).contains(&"config.json"));
+    assert_eq!(e[&id::SAMPLE_OUTPUTS].found, Found::Absent);
+    assert_eq!(e[&id::TECHNICAL_REPORT].found, Found::Absent);
+    assert_eq!(
+        e[&id::FINAL_PARAMETERS].licence.as_deref(),
+        Some("Apache-2.0")
+    );
+    assert_eq!(
+        e[&id::FINAL_PARAMETERS].licence_source.as_deref(),
+        Some("model licence (README.md)")
+    );
+    // The local dataset with its card's licence, and the Hub dataset the card names.
+    let ds = &e[&id::DATASETS];
+    assert_eq!(paths(ds), ["data/train.jsonl"]);
+    assert_eq!(ds.references, ["acme/corpus"]);
+    assert_eq!(
+        ds.licence, None,
+        "acme/corpus has no licence in the directory"
+    );
+    assert_eq!(paths(&e[&id::DATA_CARD]), ["README.md", "data/README.md"]);
+}
+
+#[test]
+fn weights_alone_show_only_parameters_and_metadata() {
+    let w = safetensors();
+    let e = evidence_of(&[
+        (
+            "config.json",
+            br#"{"model_type": "llama", "architectures": ["LlamaForCausalLM"]}"#,
+        ),
+        ("model.safetensors", &w),
+    ]);
+    assert_eq!(e[&id::FINAL_PARAMETERS].found, Found::InDirectory);
+    assert_eq!(e[&id::FINAL_PARAMETERS].licence, None);
+    for absent in [
+        id::TRAINING_CODE,
+        id::DATASETS,
+        id::DATA_CARD,
+        id::MODEL_CARD,
+        id::RESEARCH_PAPER,
+    ] {
+        assert_eq!(e[&absent].found, Found::Absent, "{absent}");
+    }
+    // Named by the configuration only: referenced, for a reviewer.
+    assert_eq!(e[&id::ARCHITECTURE].found, Found::Referenced);
+    assert_eq!(e[&id::ARCHITECTURE].references, ["LlamaForCausalLM"]);
+}
