@@ -183,8 +183,11 @@ fn file(f: &FileRecord) -> EvidenceFile {
     }
 }
 
+/// A licence expression and the phrase saying where it comes from.
+type Licence = (Option<String>, Option<String>);
+
 /// The model licence and its sources, as one expression and a source phrase.
-fn model_licence(facts: &ModelFacts) -> (Option<String>, Option<String>) {
+fn model_licence(facts: &ModelFacts) -> Licence {
     match facts.licenses.for_model() {
         Some((entries, _)) => {
             let expr = entries
@@ -229,11 +232,7 @@ fn model_licence(facts: &ModelFacts) -> (Option<String>, Option<String>) {
 }
 
 /// The licence of one code file: its own SPDX header when it has one, else the model licence.
-fn code_licence(
-    facts: &ModelFacts,
-    path: &str,
-    model: &(Option<String>, Option<String>),
-) -> (Option<String>, Option<String>) {
+fn code_licence(facts: &ModelFacts, path: &str, model: &Licence) -> Licence {
     match facts.files.get(path).map(|f| &f.licenses) {
         Some(l) if l.len() == 1 => (
             Some(l[0].display.clone()),
@@ -285,7 +284,7 @@ pub fn collect_from(files: &[FileRecord], facts: &ModelFacts) -> Vec<ComponentEv
         out.iter().position(|c| c.id == id).expect("every id")
     };
     // Files, by what they are.
-    let mut code_licences: Vec<(u8, (Option<String>, Option<String>))> = Vec::new();
+    let mut code_licences: Vec<(u8, Licence)> = Vec::new();
     for f in files {
         let target = if is_intermediate(f) {
             Some(id::INTERMEDIATE_PARAMETERS)
@@ -482,7 +481,7 @@ pub fn collect_from(files: &[FileRecord], facts: &ModelFacts) -> Vec<ComponentEv
         if c.found != Found::InDirectory || c.licence.is_some() || c.id == id::DATASETS {
             continue;
         }
-        let own: Vec<&(Option<String>, Option<String>)> = code_licences
+        let own: Vec<&Licence> = code_licences
             .iter()
             .filter(|(k, _)| *k == c.id)
             .map(|(_, l)| l)
