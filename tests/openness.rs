@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use aibom::openness::evidence::{self, id, ComponentEvidence, Found};
+use aibom::openness::osaid::{self, Status, Verdict};
 use aibom::pipeline;
 
 mod util;
@@ -18,13 +19,140 @@ fn safetensors() -> Vec<u8> {
     v
 }
 
-fn evidence_of(files: &[(&str, &[u8])]) -> BTreeMap<u8, ComponentEvidence> {
+fn scan_of(files: &[(&str, &[u8])]) -> pipeline::Scan {
     let m = util::temp_model(files);
-    let scan = pipeline::scan(m.path(), &Default::default(), &aibom::hash::NoProgress).unwrap();
-    evidence::collect(&scan)
+    pipeline::scan(m.path(), &Default::default(), &aibom::hash::NoProgress).unwrap()
+}
+
+fn evidence_of(files: &[(&str, &[u8])]) -> BTreeMap<u8, ComponentEvidence> {
+    evidence::collect(&scan_of(files))
         .into_iter()
         .map(|c| (c.id, c))
         .collect()
+}
+
+/// The OSAID assessment: verdict and every element's status by id.
+fn osaid_of(files: &[(&str, &[u8])]) -> (Verdict, BTreeMap<&'static str, (Status, String)>) {
+    let scan = scan_of(files);
+    let a = osaid::assess(&evidence::collect(&scan), scan.facts());
+    (
+        a.verdict,
+        a.elements
+            .into_iter()
+            .map(|e| (e.id, (e.status, e.reason)))
+            .collect(),
+    )
+}
+
+fn open_release() -> Vec<(&'static str, Vec<u8>)> {
+    let w = safetensors();
+    vec![
+        ("README.md", OPEN_CARD.as_bytes().to_vec()),
+        ("config.json", br#"{"model_type": "llama", "architectures": ["LlamaForCausalLM"]}"#.to_vec()),
+        ("model.safetensors", w.clone()),
+        ("checkpoint-100/model.safetensors", w),
+        ("modeling_tiny.py", b"# SPDX-License-Identifier: MIT\nimport torch\n".to_vec()),
+        ("train.py", b"import torch\n".to_vec()),
+        ("inference.py", b"import torch\n".to_vec()),
+        ("eval/run_eval.py", b"import torch\n".to_vec()),
+        ("preprocess.py", b"import re\n".to_vec()),
+        ("requirements.txt", b"torch==2.3.0\n".to_vec()),
+        (
+            "data/README.md",
+            b"---\nlicense: cc-by-4.0\npretty_name: Acme corpus\ntask_categories:\n- text-generation\n---\n# Acme corpus\n".to_vec(),
+        ),
+        ("data/train.jsonl", b"{\"text\": \"hello\"}\n".to_vec()),
+    ]
+}
+
+fn refs<'a>(v: &'a [(&'static str, Vec<u8>)]) -> Vec<(&'static str, &'a [u8])> {
+    v.iter().map(|(p, d)| (*p, d.as_slice())).collect()
+}
+
+#[test]
+fn osaid_of_a_fully_open_release_needs_review_only_where_files_cannot_decide() {
+    let files = open_release();
+    let (verdict, e) = osaid_of(&refs(&files));
+    assert_eq!(verdict, Verdict::NeedsHumanReview, "{e:#?}");
+    for sat in [
+        "code.data-processing",
+        "code.training",
+        "code.validation-testing",
+        "code.inference",
+        "code.architecture",
+        "parameters",
+        "freedom.use",
+        "freedom.study",
+        "freedom.modify",
+        "freedom.share",
+    ] {
+        assert_eq!(e[sat].0, Status::SatisfiedByEvidence, "{sat}: {}", e[sat].1);
+    }
+    for review in [
+        "data-information.description",
+        "data-information.public-data",
+        "data-information.third-party-data",
+        "code.supporting-libraries",
+    ] {
+        assert_eq!(
+            e[review].0,
+            Status::NeedsHumanReview,
+            "{review}: {}",
+            e[review].1
+        );
+    }
+}
+
+#[test]
+fn osaid_of_open_weights_under_a_llama_style_licence_fails_use_for_any_purpose() {
+    let w = safetensors();
+    let (verdict, e) = osaid_of(&[
+        (
+            "README.md",
+            b"---\nlicense: llama3.1\n---\n# Llama derivative\n\nA fine-tune.\n",
+        ),
+        ("model.safetensors", &w),
+        ("config.json", br#"{"model_type": "llama"}"#),
+    ]);
+    assert_eq!(verdict, Verdict::NotOpenSourceAi);
+    assert_eq!(e["freedom.use"].0, Status::NotSatisfied);
+    assert!(
+        e["freedom.use"].1.contains("restricts use"),
+        "{}",
+        e["freedom.use"].1
+    );
+    assert_eq!(e["parameters"].0, Status::NotSatisfied);
+    assert_eq!(e["code.training"].0, Status::NotSatisfied);
+}
+
+#[test]
+fn osaid_of_weights_without_data_information_or_with_a_template_card() {
+    let w = safetensors();
+    let (verdict, e) = osaid_of(&[
+        ("README.md", b"---\nlicense: apache-2.0\n---\n# Bare\n"),
+        ("model.safetensors", &w),
+    ]);
+    assert_eq!(verdict, Verdict::NotOpenSourceAi);
+    assert_eq!(
+        e["parameters"].0,
+        Status::SatisfiedByEvidence,
+        "{}",
+        e["parameters"].1
+    );
+    assert_eq!(e["freedom.share"].0, Status::SatisfiedByEvidence);
+    assert_eq!(e["data-information.description"].0, Status::NotSatisfied);
+    assert_eq!(e["data-information.public-data"].0, Status::NotSatisfied);
+    let template = "---\nlicense: apache-2.0\n---\n# Model Card for Model ID\n\n## Training Details\n\n### Training Data\n\n[More Information Needed]\n";
+    let (_, e) = osaid_of(&[
+        ("README.md", template.as_bytes()),
+        ("model.safetensors", &w),
+    ]);
+    assert_eq!(
+        e["data-information.description"].0,
+        Status::NotSatisfied,
+        "{}",
+        e["data-information.description"].1
+    );
 }
 
 fn paths(c: &ComponentEvidence) -> Vec<&str> {

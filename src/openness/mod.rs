@@ -1,4 +1,7 @@
 //! Openness and compliance, assessed from evidence files: what a model directory holds of a release's
-//! parts (`evidence`), and the frameworks that judge it.
+//! parts (`evidence`), how open each licence is (`licence`), and the frameworks that judge them
+//! (`osaid`: the Open Source AI Definition 1.0).
 
 pub mod evidence;
+pub mod licence;
+pub mod osaid;
