@@ -66,6 +66,26 @@ impl Role {
     }
 }
 
+/// True when `path` lies in an intermediate-checkpoint directory: a directory component named
+/// `checkpoint…`, `ckpt…`, `checkpoints`, `global_step…`, or `step` / `iter` followed by a number
+/// (`checkpoint-500/`, `step1000/`, `iter_0002000/`). Weights there are earlier states of the model.
+pub fn in_checkpoint_dir(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let numbered = |d: &str, prefix: &str| {
+        d.strip_prefix(prefix).is_some_and(|rest| {
+            rest.trim_start_matches(['-', '_'])
+                .starts_with(|c: char| c.is_ascii_digit())
+        })
+    };
+    lower.split('/').rev().skip(1).any(|d| {
+        d.starts_with("checkpoint")
+            || d.starts_with("ckpt")
+            || d.starts_with("global_step")
+            || numbered(d, "step")
+            || numbered(d, "iter")
+    })
+}
+
 /// Training-state files that are pickles but not model weights.
 fn is_training_state(base: &str) -> bool {
     base == "training_args.bin"
@@ -257,6 +277,29 @@ pub fn classify(name: &str, format: Format) -> Role {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn checkpoint_directories() {
+        for p in [
+            "checkpoint-500/model.safetensors",
+            "run/checkpoints/a.bin",
+            "step1000/w.bin",
+            "iter_0002000/mp_rank_00/model.pt",
+            "global_step10/x.pt",
+            "ckpt/w.bin",
+        ] {
+            assert!(super::in_checkpoint_dir(p), "{p}");
+        }
+        for p in [
+            "model.safetensors",
+            "checkpoint-500",
+            "steps/readme.md",
+            "stepwise/w.bin",
+            "iterative/w.bin",
+        ] {
+            assert!(!super::in_checkpoint_dir(p), "{p}");
+        }
+    }
+
     use super::*;
 
     #[test]

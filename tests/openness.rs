@@ -252,3 +252,116 @@ fn weights_alone_show_only_parameters_and_metadata() {
     assert_eq!(e[&id::ARCHITECTURE].found, Found::Referenced);
     assert_eq!(e[&id::ARCHITECTURE].references, ["LlamaForCausalLM"]);
 }
+
+#[test]
+fn eu_ai_act_exemption_needs_open_terms_public_parts_and_declarations() {
+    use aibom::openness::euaia::{self, Declarations, Exemption, State};
+    let files = open_release();
+    let scan = scan_of(&refs(&files));
+    let ev = evidence::collect(&scan);
+    let a = euaia::assess(&ev, scan.facts(), &Declarations::default());
+    let states: BTreeMap<&str, State> = a
+        .exemption_conditions
+        .iter()
+        .map(|i| (i.id, i.state))
+        .collect();
+    assert_eq!(states["art53-2.licence"], State::Covered);
+    assert_eq!(states["art53-2.weights"], State::Covered);
+    assert_eq!(states["art53-2.architecture"], State::Covered);
+    assert_eq!(states["art53-2.usage"], State::Covered);
+    assert_eq!(states["art53-2.no-systemic-risk"], State::NeedsDeclaration);
+    assert_eq!(a.exemption, Exemption::Undecided);
+    let declared = Declarations {
+        systemic_risk: Some(false),
+        monetised: Some(false),
+        ..Default::default()
+    };
+    assert_eq!(
+        euaia::assess(&ev, scan.facts(), &declared).exemption,
+        Exemption::Eligible
+    );
+    let risky = Declarations {
+        systemic_risk: Some(true),
+        monetised: Some(false),
+        ..Default::default()
+    };
+    assert_eq!(
+        euaia::assess(&ev, scan.facts(), &risky).exemption,
+        Exemption::NotEligible
+    );
+    // Annex XI: what the files cover and what they do not.
+    let xi: BTreeMap<&str, (State, String)> = a
+        .annex_xi
+        .iter()
+        .map(|i| (i.id, (i.state, i.evidence.clone())))
+        .collect();
+    assert_eq!(xi["annex-xi.1.d"].0, State::Covered);
+    assert!(
+        xi["annex-xi.1.d"].1.contains("modeling_tiny.py")
+            && xi["annex-xi.1.d"].1.contains("2 parameters"),
+        "{}",
+        xi["annex-xi.1.d"].1
+    );
+    assert_eq!(
+        xi["annex-xi.1.f"],
+        (State::Covered, "Apache-2.0".to_string())
+    );
+    assert_eq!(xi["annex-xi.2.c"].0, State::Covered);
+    assert_eq!(xi["annex-xi.2.e"].0, State::Missing);
+    assert_eq!(xi["annex-xi.1.c"].0, State::NeedsDeclaration);
+    assert_eq!(a.always.len(), 2);
+    // A Llama-style licence is not free and open source.
+    let w = safetensors();
+    let scan = scan_of(&[
+        (
+            "README.md",
+            b"---\nlicense: llama3.1\n---\n# L\n\n## Intended uses\n\nChat.\n",
+        ),
+        ("model.safetensors", &w),
+        ("config.json", br#"{"model_type": "llama"}"#),
+    ]);
+    let a = euaia::assess(&evidence::collect(&scan), scan.facts(), &declared);
+    assert_eq!(a.exemption, Exemption::NotEligible);
+    assert_eq!(a.exemption_conditions[0].state, State::NotMet);
+}
+
+#[test]
+fn training_summary_prefills_from_evidence_and_marks_every_gap() {
+    use aibom::openness::training_summary::{self, GAP};
+    let files = open_release();
+    let scan = scan_of(&refs(&files));
+    let md = training_summary::draft(&scan.inventory.files, scan.facts());
+    let readme = scan
+        .inventory
+        .files
+        .iter()
+        .find(|f| f.path == "README.md")
+        .unwrap();
+    assert!(md.contains("**acme/corpus**"), "{md}");
+    assert!(
+        md.contains(&format!("`README.md` (sha256 {})", readme.sha256)),
+        "{md}"
+    );
+    assert!(md.contains("licence CC-BY-4.0"), "{md}");
+    for section in [
+        "### 1.1 Provider",
+        "### 2.2 Private",
+        "### 2.3 Data crawled",
+        "### 2.4 User data",
+        "### 2.5 Synthetic data",
+        "### 3.1 Respect of reservations",
+        "### 3.2 Removal of illegal content",
+    ] {
+        let after = md
+            .split(section)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{section}"));
+        let body = after.split("\n### ").next().unwrap();
+        assert!(body.contains(GAP), "{section} has no gap: {body}");
+    }
+    // Identical input, identical draft.
+    assert_eq!(
+        md,
+        training_summary::draft(&scan.inventory.files, scan.facts())
+    );
+}

@@ -12,6 +12,28 @@ use crate::role::Role;
 
 use super::{looks_like_hub_id, Builder};
 
+/// Add one weights file's parameters and dtypes to its format's totals — unless the file is an
+/// intermediate checkpoint (`checkpoint-500/`, `step1000/`, ...), which is another copy of the model,
+/// not more of it.
+fn tally(
+    b: &mut Builder,
+    path: &str,
+    format: &'static str,
+    parameters: u64,
+    dtypes: &std::collections::BTreeMap<String, u64>,
+) {
+    if crate::role::in_checkpoint_dir(path) {
+        return;
+    }
+    let n = b.params_by_format.entry(format).or_default();
+    *n = n.saturating_add(parameters);
+    let dt = b.dtypes_by_format.entry(format).or_default();
+    for (k, v) in dtypes {
+        let n = dt.entry(k.clone()).or_default();
+        *n = n.saturating_add(*v);
+    }
+}
+
 /// A weights file or a shard index: header facts, defects as findings.
 pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
     let path = f.path.as_str();
@@ -30,11 +52,7 @@ pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
     }
     match facts {
         FormatFacts::Safetensors(s) => {
-            *b.params_by_format.entry("safetensors").or_default() += s.parameters;
-            let dt = b.dtypes_by_format.entry("safetensors").or_default();
-            for (k, v) in &s.dtypes {
-                *dt.entry(k.clone()).or_default() += v;
-            }
+            tally(b, path, "safetensors", s.parameters, &s.dtypes);
             b.file_prop(path, "aibom:parameters", s.parameters.to_string());
             b.file_prop(path, "aibom:tensors", s.tensor_count.to_string());
             for (k, v) in &s.metadata {
@@ -44,7 +62,7 @@ pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
             }
         }
         FormatFacts::Gguf(g) => {
-            *b.params_by_format.entry("gguf").or_default() += g.parameters;
+            tally(b, path, "gguf", g.parameters, &Default::default());
             b.file_prop(path, "aibom:parameters", g.parameters.to_string());
             b.file_prop(path, "aibom:tensors", g.tensor_count.to_string());
             let fa = &mut b.facts;
@@ -85,13 +103,7 @@ pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
             }
         }
         FormatFacts::Onnx(o) => {
-            let n = b.params_by_format.entry("onnx").or_default();
-            *n = n.saturating_add(o.parameters);
-            let dt = b.dtypes_by_format.entry("onnx").or_default();
-            for (k, v) in &o.dtypes {
-                let n = dt.entry(k.clone()).or_default();
-                *n = n.saturating_add(*v);
-            }
+            tally(b, path, "onnx", o.parameters, &o.dtypes);
             b.file_prop(path, "aibom:parameters", o.parameters.to_string());
             b.file_prop(path, "aibom:tensors", o.initializers.to_string());
             b.file_prop(
@@ -124,13 +136,7 @@ pub(super) fn read_weights(b: &mut Builder, f: &FileRecord) {
             }
         }
         FormatFacts::Pytorch(p) => {
-            let n = b.params_by_format.entry("pytorch").or_default();
-            *n = n.saturating_add(p.parameters);
-            let dt = b.dtypes_by_format.entry("pytorch").or_default();
-            for (k, v) in &p.dtypes {
-                let n = dt.entry(k.clone()).or_default();
-                *n = n.saturating_add(*v);
-            }
+            tally(b, path, "pytorch", p.parameters, &p.dtypes);
             b.file_prop(path, "aibom:parameters", p.parameters.to_string());
             b.file_prop(path, "aibom:tensors", p.tensor_count.to_string());
         }

@@ -123,23 +123,8 @@ fn code_kind(path: &str) -> Option<u8> {
 /// directories, and optimizer / scheduler states.
 fn is_intermediate(f: &FileRecord) -> bool {
     let lower = f.path.to_ascii_lowercase();
-    let mut dirs = lower.split('/').rev().skip(1);
-    let in_ckpt = dirs.any(|d| {
-        d.starts_with("checkpoint")
-            || d.starts_with("ckpt")
-            || d == "checkpoints"
-            || (d.starts_with("step")
-                && d[4..]
-                    .trim_start_matches(['-', '_'])
-                    .starts_with(|c: char| c.is_ascii_digit()))
-            || (d.starts_with("iter")
-                && d[4..]
-                    .trim_start_matches(['-', '_'])
-                    .starts_with(|c: char| c.is_ascii_digit()))
-            || d.starts_with("global_step")
-    });
     let base = lower.rsplit('/').next().unwrap_or(&lower);
-    in_ckpt && f.role == Role::Weights
+    (crate::role::in_checkpoint_dir(&f.path) && f.role == Role::Weights)
         || base.starts_with("optimizer.")
         || base.starts_with("scheduler.")
 }
