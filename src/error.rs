@@ -1,9 +1,23 @@
-//! The library's one error type: everything a scan, digest, output write, signature or verification can
-//! fail with. Every variant names the file or field it is about and says what is wrong, in the library's
-//! terms; [`Error::kind`] sorts them for callers, and [`Error::is_rejection`] tells a check that rejected
-//! well-formed input (a signature or statement that does not verify: exit 1) from unusable input, usage
-//! and I/O (exit 2). Flag names, environment variables and exit codes belong to the CLI
-//! (`cli/error.rs`), which adds which flag changes the behaviour where there is one.
+//! The library's one error type: everything a scan, digest, parser, output write, signature or
+//! verification can fail with. Every public function of the library that can fail returns [`Result`]
+//! with [`Error`] (the format header readers excepted: their `Err` is a [`crate::formats::Defect`], a
+//! coded finding about the file rather than a failure of the call); detail types such as
+//! [`crate::attest::Problem`] (the stable code of a rejection) and [`crate::pipeline::PolicyError`] travel
+//! inside its variants, never instead of it.
+//!
+//! The design: [`Error`] is an enum whose variants carry typed context — the path, field, pattern or
+//! bundle the failure is about and the reason, in the library's terms — rather than one formatted
+//! string. [`Error::kind`] gives the coarse classification callers branch on ([`ErrorKind`], in the
+//! manner of rustsec's error kinds: I/O, not found, walk, input, usage, invalid, rejected), and
+//! [`Error::is_rejection`] tells a check that rejected well-formed input (a signature or statement that
+//! does not verify: exit 1) from unusable input, usage and I/O (exit 2). Where a failure has an
+//! underlying cause — an I/O error, a JSON, DER or regular-expression parser's error, a keyless policy
+//! error — the variant keeps it and [`std::error::Error::source`] returns it, so callers can walk the
+//! chain; the message already includes the cause's text, so printing the error alone says everything.
+//! [`Error::context`] prefixes the file or field an invalid input or rejection is about.
+//!
+//! Flag names, environment variables and exit codes belong to the CLI (`cli/error.rs`), which adds which
+//! flag changes the behaviour where there is one.
 
 use std::io;
 use std::path::PathBuf;
@@ -90,6 +104,23 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// An input the parser of its format rejected (JSON, DER, PEM): `what` says what the input was
+    /// expected to be, prefixed with the file or field it is about; `source` is the parser's error.
+    #[error("{what}: {source}")]
+    Malformed {
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+
+    /// A regular expression given as an option does not compile or is over the size bound.
+    #[error("invalid regular expression {pattern:?}: {source}")]
+    Pattern {
+        pattern: String,
+        #[source]
+        source: regex::Error,
+    },
+
     /// The input is well formed but does not verify: wrong key, bad signature, untrusted certificate,
     /// files that do not match what was signed. The [`Problem`] carries a stable code and the message.
     #[error("{0}")]
@@ -145,8 +176,9 @@ impl Error {
             | Error::Usage(_)
             | Error::KeyPasswordNeeded { .. }
             | Error::NoMethod { .. }
+            | Error::Pattern { .. }
             | Error::Policy { .. } => ErrorKind::Usage,
-            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::Invalid(_) | Error::Malformed { .. } => ErrorKind::Invalid,
             Error::Rejected(_) => ErrorKind::Rejected,
         }
     }
@@ -179,6 +211,10 @@ impl Error {
     pub fn context(self, what: impl std::fmt::Display) -> Self {
         match self {
             Error::Invalid(m) => Error::Invalid(format!("{what}: {m}")),
+            Error::Malformed { what: w, source } => Error::Malformed {
+                what: format!("{what}: {w}"),
+                source,
+            },
             Error::Rejected(p) => Error::Rejected(p.context(what)),
             other => other,
         }
@@ -187,6 +223,22 @@ impl Error {
     /// Shorthand for an [`Error::Invalid`].
     pub fn invalid(msg: impl Into<String>) -> Self {
         Error::Invalid(msg.into())
+    }
+
+    /// Shorthand for an [`Error::Malformed`]: `what` the input should have been, the parser's error.
+    pub fn malformed(
+        what: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        Error::Malformed {
+            what: what.into(),
+            source: source.into(),
+        }
+    }
+
+    /// Shorthand for an [`Error::Usage`].
+    pub fn usage(msg: impl Into<String>) -> Self {
+        Error::Usage(msg.into())
     }
 
     /// Shorthand for an [`Error::Io`].
