@@ -135,7 +135,11 @@ pub enum Error {
 
     /// The keyless signer policy given for `bundle` is unusable.
     #[error("{}: {error}", bundle.display())]
-    Policy { bundle: PathBuf, error: PolicyError },
+    Policy {
+        bundle: PathBuf,
+        #[source]
+        error: PolicyError,
+    },
 }
 
 /// What kind of failure an [`Error`] is, for callers that branch on it.
@@ -290,5 +294,77 @@ mod tests {
         assert_eq!(i.to_string(), "m.sig: not JSON");
         let n = Error::not_found("x");
         assert_eq!((n.kind(), n.is_rejection()), (ErrorKind::NotFound, false));
+    }
+
+    /// What a source chain ends with, as text.
+    fn sources(e: &Error) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = std::error::Error::source(e);
+        while let Some(c) = cur {
+            out.push(c.to_string());
+            cur = c.source();
+        }
+        out
+    }
+
+    #[test]
+    fn public_parsers_fail_with_the_right_kind_and_chain_the_parser_error() {
+        use crate::attest::{bundle::Bundle, keyless::IdentityMatch, keys, verify::Target, x509};
+
+        // Malformed documents: Invalid, the parser's error as the source, its text in the message.
+        let e = crate::hf::config::parse_config(b"{\"a\": ").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert!(e.to_string().starts_with("invalid JSON: "), "{e}");
+        assert_eq!(sources(&e).len(), 1, "{e}");
+        assert!(e.to_string().ends_with(&sources(&e)[0]), "{e}");
+        let e = Bundle::parse(b"[").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert!(std::error::Error::source(&e).is_some_and(|c| c.is::<serde_json::Error>()));
+        // context() keeps the source and names the file.
+        let e = e.context("m.sig");
+        assert!(
+            e.to_string()
+                .starts_with("m.sig: not a JSON Sigstore bundle: "),
+            "{e}"
+        );
+        assert!(std::error::Error::source(&e).is_some());
+        let e = x509::parse_der(&[0x30, 0x03, 0x02, 0x01, 0x01]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert!(std::error::Error::source(&e).is_some_and(|c| c.is::<der::Error>()));
+        // Wrong shape, no underlying error: Invalid without a source.
+        for e in [
+            crate::hf::config::parse_config(b"[1]").unwrap_err(),
+            crate::hf::config::parse_tokenizer_config(b"\"x\"").unwrap_err(),
+            crate::dataset::parse_croissant(br#"{"name": "x"}"#).unwrap_err(),
+            crate::security::numpy::parse_header(b"\x93NUMPY").unwrap_err(),
+            keys::PublicKey::from_pem("not a key").unwrap_err(),
+            keys::PrivateKey::from_pem("-----BEGIN PUBLIC KEY-----\n", None).unwrap_err(),
+            keys::PublicKey::from_spki_der(b"\x30\x00").unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::Invalid, "{e}");
+            assert!(sources(&e).is_empty(), "{e}");
+            assert!(!e.is_rejection());
+        }
+        // Values the caller gave as options: Usage.
+        let e = crate::timestamp::parse("yesterday").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        assert_eq!(
+            e.to_string(),
+            "expected `now`, epoch seconds, or YYYY-MM-DDTHH:MM:SSZ"
+        );
+        let e = Target::parse("sha256:beef").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        assert!(
+            e.to_string()
+                .starts_with("digest: not a SHA-256 hex digest"),
+            "{e}"
+        );
+        let e = IdentityMatch::compile("a(").unwrap_err();
+        assert!(
+            matches!(&e, Error::Pattern { pattern, .. } if pattern == "a("),
+            "{e}"
+        );
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        assert!(std::error::Error::source(&e).is_some_and(|c| c.is::<regex::Error>()));
     }
 }

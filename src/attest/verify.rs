@@ -211,10 +211,7 @@ pub fn read_roots(paths: &[PathBuf]) -> AttestResult<Vec<Certificate>> {
     let mut out = Vec::new();
     for p in paths {
         let bytes = read_capped(p, MAX_ROOTS_FILE, "certificate file")?;
-        out.extend(
-            x509::parse_certificates(&bytes)
-                .map_err(|e| invalid(format!("{}: {e}", p.display())))?,
-        );
+        out.extend(x509::parse_certificates(&bytes).map_err(|e| e.context(p.display()))?);
     }
     Ok(out)
 }
@@ -236,16 +233,15 @@ pub fn check_certificate_chain(
         .enumerate()
         .map(|(i, d)| {
             x509::parse_der(d).map_err(|e| {
-                invalid(format!(
-                    "verificationMaterial.x509CertificateChain.certificates[{i}]: {e}"
+                e.context(format_args!(
+                    "verificationMaterial.x509CertificateChain.certificates[{i}]"
                 ))
             })
         })
         .collect::<AttestResult<Vec<_>>>()?;
-    x509::verify_chain(&chain, roots)
-        .map_err(|p| AttestError::Rejected(p.context("certificate chain")))?;
+    x509::verify_chain(&chain, roots).map_err(|e| e.context("certificate chain"))?;
     let leaf = &chain[0];
-    let key = x509::public_key(leaf).map_err(|e| invalid(format!("signing certificate: {e}")))?;
+    let key = x509::public_key(leaf).map_err(|e| e.context("signing certificate"))?;
     let content = check_content_signature(bundle, &key)?;
     Ok(VerifiedSignature {
         content,
@@ -310,10 +306,13 @@ pub enum Target {
 }
 
 impl Target {
-    /// `sha256:<hex>` is a digest; anything else a path.
-    pub fn parse(s: &str) -> Result<Target, String> {
+    /// `sha256:<hex>` is a digest; anything else a path. A `sha256:` prefix without 64 hex digits after it
+    /// is an [`crate::Error::Usage`] (the target is an option the caller gave).
+    pub fn parse(s: &str) -> AttestResult<Target> {
         match s.strip_prefix("sha256:") {
-            Some(hex) => oms::parse_sha256_hex("digest", hex).map(Target::Digest),
+            Some(hex) => oms::parse_sha256_hex("digest", hex)
+                .map(Target::Digest)
+                .map_err(AttestError::Usage),
             None => Ok(Target::Path(PathBuf::from(s))),
         }
     }
@@ -563,7 +562,7 @@ fn interpret(sig: &VerifiedSignature, report: &mut VerifyReport) -> AttestResult
                 .to_string();
             report.predicate_type = Some(pt.clone());
             if pt == oms::PREDICATE_V1 || pt == oms::PREDICATE_LEGACY {
-                let m = oms::parse_manifest(&st).map_err(AttestError::Rejected)?;
+                let m = oms::parse_manifest(&st)?;
                 report.signed = Some(if m.legacy {
                     SignedKind::OmsLegacy
                 } else {

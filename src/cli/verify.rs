@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use clap::Args;
 
-use aibom::attest::AttestError;
 use aibom::output::{OutputSpec, VerifyFormat};
 use aibom::pipeline::{self, Claim, Method, Target, VerifyOptions};
 use aibom::Error;
@@ -101,7 +100,7 @@ pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
         )
         .into());
     }
-    let target = Target::parse(path).map_err(AttestError::Invalid)?;
+    let target = Target::parse(path)?;
     // Every output is resolved and checked before anything is read; none may replace an input.
     let mut inputs: Vec<&Path> = vec![bundle];
     if let Target::Path(p) = &target {

@@ -12,6 +12,6 @@ pub use crate::hfcache::CacheReport;
 pub use crate::scan::{HashedModel, ScanOptions};
 pub use scan::{hash, scan, Scan};
 pub use verify::{
-    keyless_policy, render_cache, render_verify, verify, verify_hf_cache, Claim, ClaimKind, Method,
-    PolicyError, VerifyError, VerifyOptions,
+    render_cache, render_verify, verify, verify_hf_cache, Claim, ClaimKind, Method, PolicyError,
+    VerifyError, VerifyOptions,
 };

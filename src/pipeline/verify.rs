@@ -65,7 +65,8 @@ impl ClaimKind {
     }
 }
 
-/// Why a keyless policy cannot be built.
+/// Why a keyless policy cannot be built: the typed detail of [`Error::Policy`], which [`verify`] fails
+/// with (the CLI names the flags of the claim from it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PolicyError {
     /// The claim is not given: without it any signer would pass.
@@ -96,13 +97,19 @@ impl fmt::Display for PolicyError {
     }
 }
 
-/// Build the keyless policy from the two claims.
-pub fn keyless_policy(identity: &Claim, issuer: &Claim) -> Result<KeylessPolicy, PolicyError> {
+impl std::error::Error for PolicyError {}
+
+/// Build the keyless policy from the two claims ([`verify`] makes a failure an [`Error::Policy`]
+/// naming the bundle).
+pub(crate) fn keyless_policy(
+    identity: &Claim,
+    issuer: &Claim,
+) -> Result<KeylessPolicy, PolicyError> {
     let one = |c: &Claim, kind: ClaimKind| match (&c.exact, &c.regexp) {
         (Some(e), None) => Ok(IdentityMatch::Exact(e.clone())),
-        (None, Some(r)) => IdentityMatch::compile(r).map_err(|reason| PolicyError::BadRegex {
+        (None, Some(r)) => IdentityMatch::compile(r).map_err(|e| PolicyError::BadRegex {
             claim: kind,
-            reason,
+            reason: e.to_string(),
         }),
         (Some(_), Some(_)) => Err(PolicyError::Both(kind)),
         (None, None) => Err(PolicyError::Missing(kind)),
@@ -284,5 +291,5 @@ fn check_keyless(
         }
         Target::Path(_) => KeylessArtifact::None,
     };
-    keyless::verify_keyless(bundle, policy, root.as_deref(), artifact).map_err(AttestError::from)
+    keyless::verify_keyless(bundle, policy, root.as_deref(), artifact)
 }
