@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use aibom::attest::keyless::{verify_keyless, IdentityMatch, KeylessArtifact, KeylessPolicy};
+use aibom::attest::verify::{check_key_with, KeyCheck};
 use aibom::attest::{ProblemCode, SignedContent, Signer};
 use aibom::error::ErrorKind;
 use base64::Engine as _;
@@ -866,9 +867,10 @@ fn cli_managed_key_bundle_verifies_the_file() {
 }
 
 #[test]
-fn oms_key_bundle_with_a_borrowed_log_entry_is_rejected() {
-    // An OMS key bundle has no log entries; one that claims the entry of another signature (a genuine
-    // production entry) must not pass for logged, nor be accepted with the entry ignored.
+fn key_bundle_with_a_borrowed_log_entry_is_rejected() {
+    // A key-signed statement without log entries is refused (tlog-missing) unless the verifier accepts
+    // that; one that claims the entry of another signature (a genuine production entry) must not pass
+    // for logged, nor be accepted with the entry ignored, even when missing entries are tolerated.
     use aibom::attest::bundle::{Bundle, Content, Material, MEDIA_TYPE_V03};
     use aibom::attest::keys::{Curve, PrivateKey};
     use aibom::attest::sign::{sign_statement, SignerMaterial};
@@ -888,12 +890,142 @@ fn oms_key_bundle_with_a_borrowed_log_entry_is_rejected() {
     assert_eq!(bundle.media_type, MEDIA_TYPE_V03);
     assert!(matches!(bundle.material, Material::PublicKey { .. }));
     assert!(matches!(bundle.content, Content::Dsse(_)));
-    aibom::attest::verify::check_key(&bundle, &key.public_key()).unwrap();
+    let e = aibom::attest::verify::check_key(&bundle, &key.public_key()).unwrap_err();
+    assert_eq!(rejection_code(&e), ProblemCode::TlogMissing, "{e}");
+    let tolerant = KeyCheck {
+        insecure_ignore_tlog: true,
+        ..KeyCheck::default()
+    };
+    check_key_with(&bundle, &key.public_key(), &tolerant).unwrap();
     bundle.tlog_entries = json(MANAGED)["verificationMaterial"]["tlogEntries"]
         .as_array()
         .unwrap()
         .clone();
     let bundle = Bundle::parse(bundle.to_json().as_bytes()).unwrap();
-    let e = aibom::attest::verify::check_key(&bundle, &key.public_key()).unwrap_err();
-    assert_eq!(e.exit_code(), 1, "{e}");
+    for opts in [KeyCheck::default(), tolerant] {
+        let e = check_key_with(&bundle, &key.public_key(), &opts).unwrap_err();
+        assert_eq!(e.exit_code(), 1, "{e}");
+        assert_ne!(rejection_code(&e), ProblemCode::TlogMissing, "{e}");
+    }
+}
+
+/// The managed-key bundle with its transparency-log entries removed (`tlogEntries: []`, or no
+/// `tlogEntries` at all), as a bundle is left when someone strips them.
+fn stripped(remove_key: bool) -> Value {
+    let mut b = json(MANAGED);
+    let vm = b["verificationMaterial"].as_object_mut().unwrap();
+    if remove_key {
+        vm.remove("tlogEntries");
+    } else {
+        vm.insert("tlogEntries".into(), Value::Array(Vec::new()));
+    }
+    b
+}
+
+#[test]
+fn managed_key_bundle_without_its_log_entry_is_refused_unless_ignored() {
+    for remove_key in [false, true] {
+        let b = stripped(remove_key);
+        let e = check_managed(&b, None).unwrap_err();
+        assert_eq!(e.exit_code(), 1, "{e}");
+        assert_eq!(rejection_code(&e), ProblemCode::TlogMissing, "{e}");
+        assert!(e.to_string().contains("message signature"), "{e}");
+        assert!(
+            !e.to_string().contains("--"),
+            "library messages name no flags: {e}"
+        );
+        // With a trusted root given: the same verdict (the root cannot stand in for the entry).
+        let root = sigstore_verify::trust_root::SIGSTORE_PRODUCTION_TRUSTED_ROOT.as_bytes();
+        let e = check_managed(&b, Some(root)).unwrap_err();
+        assert_eq!(rejection_code(&e), ProblemCode::TlogMissing, "{e}");
+        // Tolerated on request: the signature still has to verify.
+        let bundle = aibom::attest::bundle::Bundle::parse(&to_bytes(&b)).unwrap();
+        let tolerant = KeyCheck {
+            insecure_ignore_tlog: true,
+            ..KeyCheck::default()
+        };
+        let v = check_key_with(&bundle, &managed_key(), &tolerant).unwrap();
+        assert!(matches!(v.content, SignedContent::MessageDigest { .. }));
+        let other = aibom::attest::keys::PrivateKey::generate(aibom::attest::keys::Curve::P256);
+        let e = check_key_with(&bundle, &other.public_key(), &tolerant).unwrap_err();
+        assert_eq!(rejection_code(&e), ProblemCode::KeyMismatch, "{e}");
+    }
+}
+
+#[test]
+fn cli_managed_key_bundle_without_its_log_entry() {
+    let t = tempfile::tempdir().unwrap();
+    let bundle = t.path().join("stripped.sigstore.json");
+    std::fs::write(&bundle, to_bytes(&stripped(false))).unwrap();
+    let key = data_dir().join(MANAGED_KEY);
+    let key = key.to_str().unwrap();
+    let artifact = data_dir().join(MANAGED_ARTIFACT);
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aibom"))
+            .arg("verify")
+            .arg(&artifact)
+            .arg("--bundle")
+            .arg(&bundle)
+            .args(["--key", key, "-o", "json"])
+            .args(extra)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap()
+    };
+    let o = run(&[]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["verified"], false);
+    assert_eq!(r["problems"][0]["code"], "tlog-missing", "{r}");
+    assert_eq!(r["problems"].as_array().unwrap().len(), 1, "{r}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("--insecure-ignore-tlog"), "{stderr}");
+
+    let o = run(&["--insecure-ignore-tlog"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["verified"], true);
+    assert_eq!(r["signed"], "message-signature");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("warning: --insecure-ignore-tlog"));
+    // The flag belongs to the key method.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_aibom"))
+        .arg("verify")
+        .arg(&artifact)
+        .arg("--bundle")
+        .arg(&bundle)
+        .args([
+            "--certificate-identity",
+            "a@example.com",
+            "--certificate-oidc-issuer",
+            GH_OAUTH,
+            "--insecure-ignore-tlog",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("applies to --key only"));
+    // The intact bundle verifies with or without the flag (its entry is verified either way).
+    for extra in [&[][..], &["--insecure-ignore-tlog"][..]] {
+        let o = verify_cli(
+            MANAGED_ARTIFACT,
+            MANAGED,
+            &[&["--key", key][..], extra].concat(),
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
 }

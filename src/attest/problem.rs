@@ -40,6 +40,11 @@ pub enum ProblemCode {
     /// A transparency-log entry does not verify: inclusion proof, checkpoint, signed entry timestamp, or
     /// an entry that describes another signature.
     TlogInvalid,
+    /// A managed-key bundle (a message signature, or an in-toto statement other than an OMS model
+    /// signature or an AIBOM attestation, signed with a key: what `cosign sign-blob --key` and
+    /// `attest-blob --key` write) has no transparency-log entry. cosign requires one by default; the
+    /// verifier may choose to accept such bundles. OMS key-method bundles are never logged and need none.
+    TlogMissing,
     /// An RFC 3161 timestamp does not verify, or no trusted signing time exists.
     TimestampInvalid,
     /// Sigstore found that the bundle does not cover the artifact given (its digest or subject).
@@ -95,6 +100,7 @@ impl ProblemCode {
             ProblemCode::IdentityMismatch => "identity-mismatch",
             ProblemCode::IssuerMismatch => "issuer-mismatch",
             ProblemCode::TlogInvalid => "tlog-invalid",
+            ProblemCode::TlogMissing => "tlog-missing",
             ProblemCode::TimestampInvalid => "timestamp-invalid",
             ProblemCode::ArtifactMismatch => "artifact-mismatch",
             ProblemCode::BundleInvalid => "bundle-invalid",
@@ -181,6 +187,7 @@ mod tests {
             ProblemCode::SignatureInvalid,
             ProblemCode::CertificateNotYetValid,
             ProblemCode::TlogInvalid,
+            ProblemCode::TlogMissing,
             ProblemCode::FileExtra,
         ] {
             assert_eq!(

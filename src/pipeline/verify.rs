@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::attest::bundle::{read_capped as read_capped_bundle, Bundle, MAX_BUNDLE_BYTES};
 use crate::attest::keyless::{self, IdentityMatch, KeylessArtifact, KeylessPolicy};
 use crate::attest::keys::PublicKey;
-use crate::attest::verify::{self as check, CheckOptions, Target, VerifyReport};
+use crate::attest::verify::{self as check, CheckOptions, KeyCheck, Target, VerifyReport};
 use crate::attest::{AttestError, VerifiedSignature};
 use crate::error::{Error, Result};
 use crate::hash::{self, NoProgress, Progress};
@@ -131,6 +131,11 @@ pub struct VerifyOptions {
     /// A Sigstore `trusted_root.json` instead of the embedded public-good root (keyless, and key
     /// bundles with transparency-log entries).
     pub trusted_root: Option<PathBuf>,
+    /// Key method: accept a managed-key bundle (a message signature, or an in-toto statement other than
+    /// an OMS model signature or AIBOM attestation) that has no transparency-log entry, which is refused
+    /// with `tlog-missing` otherwise, as cosign refuses it without `--insecure-ignore-tlog`. Entries
+    /// that are present are still verified; OMS key-method bundles never need one.
+    pub insecure_ignore_tlog: bool,
 }
 
 /// Why [`verify`] could not give a verdict (a verdict, verified or not, is a [`VerifyReport`]): the
@@ -166,7 +171,14 @@ pub fn verify(
                 .as_deref()
                 .map(read_trusted_root)
                 .transpose()?;
-            check::check_key_with_root(&bundle, &key, root.as_deref())
+            check::check_key_with(
+                &bundle,
+                &key,
+                &KeyCheck {
+                    trusted_root_json: root.as_deref(),
+                    insecure_ignore_tlog: opts.insecure_ignore_tlog,
+                },
+            )
         }
         Method::CertificateChain(files) => {
             let roots = check::read_roots(files)?;
