@@ -6,7 +6,8 @@
 //! `cargo metadata` for the host platform). The crate's source is always present when this test builds, since it is compiled.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+
+mod util;
 
 use aibom::attest::keyless::{verify_keyless, IdentityMatch, KeylessArtifact, KeylessPolicy};
 use aibom::attest::verify::{check_key_with, KeyCheck};
@@ -23,46 +24,7 @@ const GH_OAUTH: &str = "https://github.com/login/oauth";
 
 /// `test_data/` of the sigstore-verify crate in the cargo registry.
 fn data_dir() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        // Only the host's packages: a build never downloads the crates other platforms need, so an
-        // unfiltered `cargo metadata --offline` fails on a registry that holds just what was built.
-        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
-        let vv = std::process::Command::new(rustc)
-            .arg("-vV")
-            .output()
-            .expect("run rustc -vV");
-        let host = String::from_utf8_lossy(&vv.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-            .expect("rustc -vV names the host triple");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-        let out = std::process::Command::new(cargo)
-            .args(["metadata", "--format-version", "1", "--offline"])
-            .args(["--filter-platform", &host])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("run cargo metadata");
-        assert!(
-            out.status.success(),
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
-        let manifest = meta["packages"]
-            .as_array()
-            .expect("packages")
-            .iter()
-            .find(|p| p["name"] == "sigstore-verify")
-            .and_then(|p| p["manifest_path"].as_str())
-            .expect("sigstore-verify in the dependency graph");
-        let dir = PathBuf::from(manifest)
-            .parent()
-            .expect("crate dir")
-            .join("test_data");
-        assert!(dir.is_dir(), "{} missing", dir.display());
-        dir
-    })
+    util::sigstore_verify_test_data()
 }
 
 fn read(rel: &str) -> Vec<u8> {
