@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::error::{Error, Result};
 use crate::hf::card::front_matter;
 use crate::hf::value::{self, Fields};
 
@@ -210,25 +211,24 @@ fn is_hex(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Parses a Croissant JSON-LD document. `Err` when it is not JSON, not an object, or neither its
+/// Parses a Croissant JSON-LD document. [`Error::Invalid`] (or [`Error::Malformed`]) when it is not JSON, not an object, or neither its
 /// `@context` nor `conformsTo` mentions `mlcommons.org/croissant`.
-pub fn parse_croissant(json: &[u8]) -> Result<Croissant, String> {
+pub fn parse_croissant(json: &[u8]) -> Result<Croissant> {
     let obj = match value::json(json, None)? {
         Value::Object(m) => m,
         other => {
-            return Err(format!(
+            return Err(Error::invalid(format!(
                 "expected a JSON-LD object, found {}",
                 value::kind(&other)
-            ))
+            )))
         }
     };
     let mark = std::str::from_utf8(CROISSANT_MARK).unwrap_or_default();
     let mentions = |k: &str| obj.get(k).is_some_and(|v| v.to_string().contains(mark));
     if !mentions("@context") && !mentions("conformsTo") && !mentions("dct:conformsTo") {
-        return Err(
-            "not a Croissant document (no mlcommons.org/croissant in @context or conformsTo)"
-                .to_owned(),
-        );
+        return Err(Error::invalid(
+            "not a Croissant document (no mlcommons.org/croissant in @context or conformsTo)",
+        ));
     }
     let mut c = Croissant::default();
     let d = &mut c.defects;

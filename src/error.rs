@@ -1,9 +1,23 @@
-//! The library's one error type: everything a scan, digest, output write, signature or verification can
-//! fail with. Every variant names the file or field it is about and says what is wrong, in the library's
-//! terms; [`Error::kind`] sorts them for callers, and [`Error::is_rejection`] tells a check that rejected
-//! well-formed input (a signature or statement that does not verify: exit 1) from unusable input, usage
-//! and I/O (exit 2). Flag names, environment variables and exit codes belong to the CLI
-//! (`cli/error.rs`), which adds which flag changes the behaviour where there is one.
+//! The library's one error type: everything a scan, digest, parser, output write, signature or
+//! verification can fail with. Every public function of the library that can fail returns [`Result`]
+//! with [`Error`] (the format header readers excepted: their `Err` is a [`crate::formats::Defect`], a
+//! coded finding about the file rather than a failure of the call); detail types such as
+//! [`crate::attest::Problem`] (the stable code of a rejection) and [`crate::pipeline::PolicyError`] travel
+//! inside its variants, never instead of it.
+//!
+//! The design: [`Error`] is an enum whose variants carry typed context — the path, field, pattern or
+//! bundle the failure is about and the reason, in the library's terms — rather than one formatted
+//! string. [`Error::kind`] gives the coarse classification callers branch on ([`ErrorKind`], in the
+//! manner of rustsec's error kinds: I/O, not found, walk, input, usage, invalid, rejected), and
+//! [`Error::is_rejection`] tells a check that rejected well-formed input (a signature or statement that
+//! does not verify: exit 1) from unusable input, usage and I/O (exit 2). Where a failure has an
+//! underlying cause — an I/O error, a JSON, DER or regular-expression parser's error, a keyless policy
+//! error — the variant keeps it and [`std::error::Error::source`] returns it, so callers can walk the
+//! chain; the message already includes the cause's text, so printing the error alone says everything.
+//! [`Error::context`] prefixes the file or field an invalid input or rejection is about.
+//!
+//! Flag names, environment variables and exit codes belong to the CLI (`cli/error.rs`), which adds which
+//! flag changes the behaviour where there is one.
 
 use std::io;
 use std::path::PathBuf;
@@ -90,6 +104,23 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// An input the parser of its format rejected (JSON, DER, PEM): `what` says what the input was
+    /// expected to be, prefixed with the file or field it is about; `source` is the parser's error.
+    #[error("{what}: {source}")]
+    Malformed {
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+
+    /// A regular expression given as an option does not compile or is over the size bound.
+    #[error("invalid regular expression {pattern:?}: {source}")]
+    Pattern {
+        pattern: String,
+        #[source]
+        source: regex::Error,
+    },
+
     /// The input is well formed but does not verify: wrong key, bad signature, untrusted certificate,
     /// files that do not match what was signed. The [`Problem`] carries a stable code and the message.
     #[error("{0}")]
@@ -113,7 +144,11 @@ pub enum Error {
 
     /// The keyless signer policy given for `bundle` is unusable.
     #[error("{}: {error}", bundle.display())]
-    Policy { bundle: PathBuf, error: PolicyError },
+    Policy {
+        bundle: PathBuf,
+        #[source]
+        error: PolicyError,
+    },
 }
 
 /// What kind of failure an [`Error`] is, for callers that branch on it.
@@ -154,9 +189,10 @@ impl Error {
             | Error::Usage(_)
             | Error::KeyPasswordNeeded { .. }
             | Error::NoMethod { .. }
+            | Error::Pattern { .. }
             | Error::Policy { .. }
             | Error::PolicyFile { .. } => ErrorKind::Usage,
-            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::Invalid(_) | Error::Malformed { .. } => ErrorKind::Invalid,
             Error::Rejected(_) => ErrorKind::Rejected,
         }
     }
@@ -189,6 +225,10 @@ impl Error {
     pub fn context(self, what: impl std::fmt::Display) -> Self {
         match self {
             Error::Invalid(m) => Error::Invalid(format!("{what}: {m}")),
+            Error::Malformed { what: w, source } => Error::Malformed {
+                what: format!("{what}: {w}"),
+                source,
+            },
             Error::Rejected(p) => Error::Rejected(p.context(what)),
             other => other,
         }
@@ -197,6 +237,22 @@ impl Error {
     /// Shorthand for an [`Error::Invalid`].
     pub fn invalid(msg: impl Into<String>) -> Self {
         Error::Invalid(msg.into())
+    }
+
+    /// Shorthand for an [`Error::Malformed`]: `what` the input should have been, the parser's error.
+    pub fn malformed(
+        what: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        Error::Malformed {
+            what: what.into(),
+            source: source.into(),
+        }
+    }
+
+    /// Shorthand for an [`Error::Usage`].
+    pub fn usage(msg: impl Into<String>) -> Self {
+        Error::Usage(msg.into())
     }
 
     /// Shorthand for an [`Error::Io`].
@@ -248,5 +304,77 @@ mod tests {
         assert_eq!(i.to_string(), "m.sig: not JSON");
         let n = Error::not_found("x");
         assert_eq!((n.kind(), n.is_rejection()), (ErrorKind::NotFound, false));
+    }
+
+    /// What a source chain ends with, as text.
+    fn sources(e: &Error) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = std::error::Error::source(e);
+        while let Some(c) = cur {
+            out.push(c.to_string());
+            cur = c.source();
+        }
+        out
+    }
+
+    #[test]
+    fn public_parsers_fail_with_the_right_kind_and_chain_the_parser_error() {
+        use crate::attest::{bundle::Bundle, keyless::IdentityMatch, keys, verify::Target, x509};
+
+        // Malformed documents: Invalid, the parser's error as the source, its text in the message.
+        let e = crate::hf::config::parse_config(b"{\"a\": ").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert!(e.to_string().starts_with("invalid JSON: "), "{e}");
+        assert_eq!(sources(&e).len(), 1, "{e}");
+        assert!(e.to_string().ends_with(&sources(&e)[0]), "{e}");
+        let e = Bundle::parse(b"[").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert!(std::error::Error::source(&e).is_some_and(|c| c.is::<serde_json::Error>()));
+        // context() keeps the source and names the file.
+        let e = e.context("m.sig");
+        assert!(
+            e.to_string()
+                .starts_with("m.sig: not a JSON Sigstore bundle: "),
+            "{e}"
+        );
+        assert!(std::error::Error::source(&e).is_some());
+        let e = x509::parse_der(&[0x30, 0x03, 0x02, 0x01, 0x01]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert!(std::error::Error::source(&e).is_some_and(|c| c.is::<der::Error>()));
+        // Wrong shape, no underlying error: Invalid without a source.
+        for e in [
+            crate::hf::config::parse_config(b"[1]").unwrap_err(),
+            crate::hf::config::parse_tokenizer_config(b"\"x\"").unwrap_err(),
+            crate::dataset::parse_croissant(br#"{"name": "x"}"#).unwrap_err(),
+            crate::security::numpy::parse_header(b"\x93NUMPY").unwrap_err(),
+            keys::PublicKey::from_pem("not a key").unwrap_err(),
+            keys::PrivateKey::from_pem("-----BEGIN PUBLIC KEY-----\n", None).unwrap_err(),
+            keys::PublicKey::from_spki_der(b"\x30\x00").unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::Invalid, "{e}");
+            assert!(sources(&e).is_empty(), "{e}");
+            assert!(!e.is_rejection());
+        }
+        // Values the caller gave as options: Usage.
+        let e = crate::timestamp::parse("yesterday").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        assert_eq!(
+            e.to_string(),
+            "expected `now`, epoch seconds, or YYYY-MM-DDTHH:MM:SSZ"
+        );
+        let e = Target::parse("sha256:beef").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        assert!(
+            e.to_string()
+                .starts_with("digest: not a SHA-256 hex digest"),
+            "{e}"
+        );
+        let e = IdentityMatch::compile("a(").unwrap_err();
+        assert!(
+            matches!(&e, Error::Pattern { pattern, .. } if pattern == "a("),
+            "{e}"
+        );
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        assert!(std::error::Error::source(&e).is_some_and(|c| c.is::<regex::Error>()));
     }
 }

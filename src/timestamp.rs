@@ -3,20 +3,23 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::error::{Error, Result};
+
 /// Parse `now`, integer seconds since the epoch, or an RFC 3339 UTC time (`2024-05-01T12:00:00Z`),
-/// returning RFC 3339 UTC with second precision.
-pub fn parse(v: &str) -> Result<String, String> {
+/// returning RFC 3339 UTC with second precision. A value of another shape is an [`Error::Usage`] (the
+/// value is an option the caller gave) saying what is accepted.
+pub fn parse(v: &str) -> Result<String> {
     let v = v.trim();
     if v == "now" {
         let secs = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_err(|_| "system clock before 1970".to_string())?
+            .map_err(|_| Error::usage("system clock before 1970"))?
             .as_secs();
         return Ok(from_epoch(secs as i64));
     }
     if let Ok(secs) = v.parse::<i64>() {
         if !(0..=253_402_300_799).contains(&secs) {
-            return Err("epoch seconds out of range (0 to year 9999)".to_string());
+            return Err(Error::usage("epoch seconds out of range (0 to year 9999)"));
         }
         return Ok(from_epoch(secs));
     }
@@ -39,12 +42,14 @@ pub fn parse(v: &str) -> Result<String, String> {
         && digits(17..19)
         && b[19] == b'Z';
     if !shape_ok {
-        return Err("expected `now`, epoch seconds, or YYYY-MM-DDTHH:MM:SSZ".to_string());
+        return Err(Error::usage(
+            "expected `now`, epoch seconds, or YYYY-MM-DDTHH:MM:SSZ",
+        ));
     }
     let num = |r: std::ops::Range<usize>| v[r].parse::<u32>().unwrap_or(u32::MAX);
     let (mo, d, h, mi, s) = (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return Err("date or time field out of range".to_string());
+        return Err(Error::usage("date or time field out of range"));
     }
     Ok(v.to_string())
 }

@@ -177,9 +177,6 @@ fn library_errors_name_no_flags_and_the_cli_adds_them() {
         exact: Some("me@example.com".into()),
         regexp: None,
     };
-    let e = pipeline::keyless_policy(&identity, &Claim::default()).unwrap_err();
-    assert_eq!(e, PolicyError::Missing(ClaimKind::Issuer));
-    assert!(!e.to_string().contains("--"), "{e}");
     let e = pipeline::verify(
         &target,
         &bundle,
@@ -191,7 +188,24 @@ fn library_errors_name_no_flags_and_the_cli_adds_them() {
         &NoProgress,
     )
     .unwrap_err();
-    assert!(matches!(e, VerifyError::Policy { .. }), "{e}");
+    // The typed detail travels inside the one error type, and is its source.
+    assert!(
+        matches!(
+            &e,
+            VerifyError::Policy {
+                error: PolicyError::Missing(ClaimKind::Issuer),
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(e.kind(), aibom::error::ErrorKind::Usage);
+    assert!(!e.to_string().contains("--"), "{e}");
+    let source = std::error::Error::source(&e).expect("the policy error is the source");
+    assert_eq!(
+        source.downcast_ref::<PolicyError>(),
+        Some(&PolicyError::Missing(ClaimKind::Issuer))
+    );
     let o = run(aibom()
         .arg("verify")
         .arg(m.path())

@@ -230,6 +230,7 @@ fn problem_codes_are_never_renamed() {
         "identity-mismatch",
         "issuer-mismatch",
         "tlog-invalid",
+        "tlog-missing",
         "timestamp-invalid",
         "artifact-mismatch",
         "bundle-invalid",

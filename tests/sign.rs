@@ -333,7 +333,7 @@ fn unusable_input_exits_2_and_rejections_exit_1() {
     let o = run(aibom(p).args(["verify", "m", "--bundle", "alt.sig", "--key", "k.pub"]));
     assert_eq!(code(&o), 1, "{}", out(&o));
     assert_eq!(
-        problem_codes(&o_json(p, "m", "alt.sig")),
+        problem_codes(&o_json(p, "m", "alt.sig", &[])),
         ["signature-invalid"]
     );
     // A model that does not exist.
@@ -552,8 +552,92 @@ fn key_bundle_without_log_entries_ignores_a_valid_trusted_root() {
     assert!(err(&o).contains("trusted root"), "{}", err(&o));
 }
 
-/// Plain Sigstore bundles over one file, as cosign writes them: a message signature over the file's
-/// SHA-256 (`sign-blob`) and an in-toto statement naming the file (`attest-blob`).
+/// OMS key-method bundles are never logged: without transparency-log entries (`tlogEntries: []`, or none
+/// at all as in older layouts) they verify with no flag, as before — `aibom sign` / model_signing
+/// bundles, legacy `Digests/v0.1` statements and `aibom attest` attestations. A statement of another
+/// predicate over the same files is a managed-key signature and needs its log entry (`tlog-missing`).
+#[test]
+fn oms_key_bundles_need_no_log_entry() {
+    use aibom::attest::sign::sign_statement;
+
+    let t = setup("p256");
+    let p = t.path();
+    sign(p);
+    let expect_verified = |bundle: &str, kind: &str| {
+        let o = run(aibom(p).args([
+            "verify", "m", "--bundle", bundle, "--key", "k.pub", "-o", "json",
+        ]));
+        assert_eq!(code(&o), 0, "{bundle}: {}{}", out(&o), err(&o));
+        let r: Value = serde_json::from_str(&out(&o)).unwrap();
+        assert_eq!(r["signed"], kind, "{bundle}");
+        assert!(!err(&o).contains("tlog"), "{bundle}: {}", err(&o));
+    };
+    let b: Value = serde_json::from_slice(&fs::read(p.join("m.sig")).unwrap()).unwrap();
+    assert_eq!(
+        b["verificationMaterial"]["tlogEntries"],
+        serde_json::json!([])
+    );
+    expect_verified("m.sig", "oms");
+    // The older layout: no tlogEntries key, a v0.2 media type.
+    let mut old = b.clone();
+    old["verificationMaterial"]
+        .as_object_mut()
+        .unwrap()
+        .remove("tlogEntries");
+    old["mediaType"] = Value::from("application/vnd.dev.sigstore.bundle+json;version=0.2");
+    fs::write(p.join("old.sig"), serde_json::to_vec(&old).unwrap()).unwrap();
+    expect_verified("old.sig", "oms");
+
+    // model_signing's pre-1.0 statement: one subject per file.
+    let key = PrivateKey::read(&p.join("k.key"), None).unwrap();
+    let files = ["config.json", "model.bin", "sub/tok.txt"];
+    let subjects: Vec<Value> = files
+        .iter()
+        .map(|f| {
+            let d = <sha2::Sha256 as sha2::Digest>::digest(fs::read(p.join("m").join(f)).unwrap());
+            serde_json::json!({"name": f, "digest": {"sha256": hex::encode(d)}})
+        })
+        .collect();
+    let statement = |predicate_type: &str| {
+        serde_json::to_vec(&serde_json::json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": subjects,
+            "predicateType": predicate_type,
+            "predicate": {}
+        }))
+        .unwrap()
+    };
+    let legacy = sign_statement(
+        statement("https://model_signing/Digests/v0.1"),
+        &key,
+        &SignerMaterial::Key,
+    );
+    fs::write(p.join("legacy.sig"), legacy.to_json()).unwrap();
+    expect_verified("legacy.sig", "oms-legacy");
+
+    // The AIBOM attestation of the model.
+    let o = run(aibom(p).args(["attest", "m", "--key", "k.key"]));
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    expect_verified("m.aibom.sigstore.json", "aibom");
+
+    // The same subjects under another predicate: a managed-key statement without its entry.
+    let other = sign_statement(
+        statement("https://slsa.dev/provenance/v1"),
+        &key,
+        &SignerMaterial::Key,
+    );
+    fs::write(p.join("other.sig"), other.to_json()).unwrap();
+    let o = o_json(p, "m/model.bin", "other.sig", &[]);
+    assert_eq!(code(&o), 1, "{}", out(&o));
+    assert_eq!(problem_codes(&o), ["tlog-missing"]);
+    let o = o_json(p, "m/model.bin", "other.sig", &["--insecure-ignore-tlog"]);
+    assert_eq!(code(&o), 0, "{}{}", out(&o), err(&o));
+}
+
+/// Plain Sigstore bundles over one file, as cosign writes them with `--key`: a message signature over the
+/// file's SHA-256 (`sign-blob`) and an in-toto statement naming the file (`attest-blob`). Without their
+/// transparency-log entries (stripped, or never made) they are refused, as cosign refuses them; with
+/// `--insecure-ignore-tlog` they verify against the file.
 #[test]
 fn cosign_style_blob_bundles_verify_against_the_file() {
     use aibom::attest::bundle::{Material, MessageSignature, MEDIA_TYPE_V03};
@@ -592,25 +676,41 @@ fn cosign_style_blob_bundles_verify_against_the_file() {
     );
     fs::write(t.path().join("att.sig"), att.to_json()).unwrap();
     let digest_arg = format!("sha256:{}", hex::encode(&digest));
+    const IGNORE: &[&str] = &["--insecure-ignore-tlog"];
     for (bundle, kind) in [("blob.sig", "message-signature"), ("att.sig", "in-toto")] {
         for target in ["m/model.bin", digest_arg.as_str()] {
-            let o = run(aibom(t.path()).args([
-                "verify", target, "--bundle", bundle, "--key", "k.pub", "-o", "json",
-            ]));
+            // No log entry: refused by default, whatever the target.
+            let o = o_json(t.path(), target, bundle, &[]);
+            assert_eq!(code(&o), 1, "{bundle} {target}: {}{}", out(&o), err(&o));
+            assert_eq!(problem_codes(&o), ["tlog-missing"], "{bundle} {target}");
+            let r: Value = serde_json::from_str(&out(&o)).unwrap();
+            assert_eq!(r["signed"], Value::Null);
+            assert!(
+                err(&o).contains("--insecure-ignore-tlog accepts it"),
+                "{}",
+                err(&o)
+            );
+            // Accepted when the verifier says so, with a warning.
+            let o = o_json(t.path(), target, bundle, IGNORE);
             assert_eq!(code(&o), 0, "{bundle} {target}: {}{}", out(&o), err(&o));
             let r: Value = serde_json::from_str(&out(&o)).unwrap();
             assert_eq!(r["signed"], kind);
+            assert!(
+                err(&o).contains("warning: --insecure-ignore-tlog"),
+                "{}",
+                err(&o)
+            );
         }
         // A model directory is not what these bundles sign.
         let o = run(aibom(t.path()).args(["verify", "m", "--bundle", bundle, "--key", "k.pub"]));
         assert_eq!(code(&o), 1, "{}", out(&o));
         assert_eq!(
-            problem_codes(&o_json(t.path(), "m", bundle)),
+            problem_codes(&o_json(t.path(), "m", bundle, IGNORE)),
             ["target-mismatch"]
         );
         // Nor is another file.
         assert_eq!(
-            problem_codes(&o_json(t.path(), "m/config.json", bundle)),
+            problem_codes(&o_json(t.path(), "m/config.json", bundle, IGNORE)),
             ["file-modified"]
         );
     }
@@ -623,17 +723,20 @@ fn cosign_style_blob_bundles_verify_against_the_file() {
             bundle,
             "--key",
             "k.pub",
+            "--insecure-ignore-tlog",
         ]));
         assert_eq!(code(&o), 1, "{bundle}: {}", out(&o));
         assert!(out(&o).contains("model.bin"), "{}", out(&o));
     }
 }
 
-/// `verify TARGET --bundle BUNDLE --key k.pub -o json` in `dir`.
-fn o_json(dir: &Path, target: &str, bundle: &str) -> Output {
-    run(aibom(dir).args([
-        "verify", target, "--bundle", bundle, "--key", "k.pub", "-o", "json",
-    ]))
+/// `verify TARGET --bundle BUNDLE --key k.pub -o json EXTRA...` in `dir`.
+fn o_json(dir: &Path, target: &str, bundle: &str, extra: &[&str]) -> Output {
+    run(aibom(dir)
+        .args([
+            "verify", target, "--bundle", bundle, "--key", "k.pub", "-o", "json",
+        ])
+        .args(extra))
 }
 
 /// The codes of a JSON report's problems, in order.

@@ -18,7 +18,7 @@ pub(super) fn read_config(b: &mut Builder, path: &str) {
     let c = match config::parse_config(&bytes) {
         Ok(c) => c,
         Err(e) => {
-            b.finding("metadata-unreadable", Some(path), e);
+            b.finding("metadata-unreadable", Some(path), e.to_string());
             return;
         }
     };
@@ -92,7 +92,7 @@ pub(super) fn read_adapter(b: &mut Builder, path: &str) {
                 Builder::set_once(&mut b.facts.task, config::peft_task(t));
             }
         }
-        Err(e) => b.finding("metadata-unreadable", Some(path), e),
+        Err(e) => b.finding("metadata-unreadable", Some(path), e.to_string()),
     }
 }
 
@@ -113,7 +113,7 @@ pub(super) fn read_st_modules(b: &mut Builder, path: &str) {
                 Builder::set_once(&mut b.facts.library_name, Some("sentence-transformers"));
             }
         }
-        Err(e) => b.finding("metadata-unreadable", Some(path), e),
+        Err(e) => b.finding("metadata-unreadable", Some(path), e.to_string()),
     }
 }
 
@@ -128,7 +128,7 @@ pub(super) fn read_piper_voice(b: &mut Builder, path: &str) -> bool {
         Ok(Some(v)) => v,
         Ok(None) => return false,
         Err(e) => {
-            b.finding("metadata-unreadable", Some(path), e);
+            b.finding("metadata-unreadable", Some(path), e.to_string());
             return true;
         }
     };

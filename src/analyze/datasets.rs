@@ -27,7 +27,7 @@ pub(super) fn read_data_manifest(b: &mut Builder, f: &FileRecord, name: &str) {
         if dataset::is_croissant(&bytes) {
             match dataset::parse_croissant(&bytes) {
                 Ok(c) => add_croissant(b, path, c),
-                Err(e) => b.finding("metadata-unreadable", Some(path), e),
+                Err(e) => b.finding("metadata-unreadable", Some(path), e.to_string()),
             }
         } else if f.role != Role::Documentation {
             read_dataset_listing(b, path, &bytes);

@@ -137,8 +137,9 @@ pub fn check_bom_describes(
 
 /// Read an AIBOM model attestation back as a manifest: the first subject is the model, the others its
 /// files, and the model's digest must be the OMS root of the files. `None` when the statement does not
-/// have that shape (a plain in-toto attestation over one or more artifacts).
-pub fn parse_model_attestation(statement: &Value) -> Result<Option<Manifest>, String> {
+/// have that shape (a plain in-toto attestation over one or more artifacts). The error names the
+/// subject field; the caller makes it the problem a signed statement of the wrong shape is.
+pub(crate) fn parse_model_attestation(statement: &Value) -> Result<Option<Manifest>, String> {
     let subjects = oms::subjects(statement)?;
     if subjects.len() < 2 {
         return Ok(None);

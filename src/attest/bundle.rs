@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::dsse::{b64_decode, b64_encode, Envelope, RawEnvelope};
-use super::error::{invalid, AttestResult};
+use super::error::{invalid, AttestError, AttestResult};
 
 /// Largest bundle we read (an OMS bundle lists one digest per file: 64 MiB is millions of files).
 pub const MAX_BUNDLE_BYTES: u64 = 64 * 1024 * 1024;
@@ -147,16 +147,23 @@ fn cert_bytes(field: &str, c: Option<RawCert>) -> Result<Vec<u8>, String> {
 }
 
 impl Bundle {
-    /// Parse a bundle from its JSON bytes.
-    pub fn parse(bytes: &[u8]) -> Result<Bundle, String> {
+    /// Parse a bundle from its JSON bytes. Not JSON of a bundle's shape is an [`crate::Error::Malformed`]
+    /// (with the JSON parser's error as its source), a missing or broken field an
+    /// [`crate::Error::Invalid`] naming the field.
+    pub fn parse(bytes: &[u8]) -> AttestResult<Bundle> {
         if bytes.len() as u64 > MAX_BUNDLE_BYTES {
-            return Err(format!(
+            return Err(invalid(format!(
                 "bundle is larger than {} MiB",
                 MAX_BUNDLE_BYTES >> 20
-            ));
+            )));
         }
         let raw: RawBundle = serde_json::from_slice(bytes)
-            .map_err(|e| format!("not a JSON Sigstore bundle: {e}"))?;
+            .map_err(|e| AttestError::malformed("not a JSON Sigstore bundle", e))?;
+        Bundle::from_raw(raw).map_err(invalid)
+    }
+
+    /// The bundle a parsed document describes; the error names the field.
+    fn from_raw(raw: RawBundle) -> Result<Bundle, String> {
         let media_type = raw.media_type.ok_or("mediaType: missing")?;
         if !MEDIA_TYPES.contains(&media_type.as_str()) {
             return Err(format!(
@@ -247,7 +254,7 @@ impl Bundle {
     /// Read and parse a bundle file; errors name the file.
     pub fn read(path: &Path) -> AttestResult<Bundle> {
         let bytes = read_capped(path, MAX_BUNDLE_BYTES, "bundle")?;
-        Bundle::parse(&bytes).map_err(|e| invalid(format!("{}: {e}", path.display())))
+        Bundle::parse(&bytes).map_err(|e| e.context(path.display()))
     }
 
     /// The bundle as one line of JSON (v0.3 layout, empty `tlogEntries`, as model_signing writes).
@@ -347,12 +354,22 @@ mod tests {
     #[test]
     fn refuses_broken_bundles_with_named_fields() {
         let e = Bundle::parse(br#"{"mediaType":"x"}"#).unwrap_err();
-        assert!(e.contains("mediaType"), "{e}");
+        assert!(e.to_string().contains("mediaType"), "{e}");
         let e = Bundle::parse(key_bundle("").replace("e30=", "!!").as_bytes()).unwrap_err();
-        assert!(e.contains("payload"), "{e}");
+        assert!(e.to_string().contains("payload"), "{e}");
         let e = Bundle::parse(key_bundle(r#","certificate":{"rawBytes":"AQ=="}"#).as_bytes())
             .unwrap_err();
-        assert!(e.contains("more than one"), "{e}");
-        assert!(Bundle::parse(b"{\"mediaType\": ").is_err());
+        assert!(e.to_string().contains("more than one"), "{e}");
+        assert_eq!(e.kind(), crate::error::ErrorKind::Invalid);
+        // Not JSON: the parser's error is the source, and the message still says what it is.
+        let e = Bundle::parse(b"{\"mediaType\": ").unwrap_err();
+        assert_eq!(e.kind(), crate::error::ErrorKind::Invalid);
+        assert!(
+            e.to_string().starts_with("not a JSON Sigstore bundle: "),
+            "{e}"
+        );
+        let cause = std::error::Error::source(&e).expect("a source");
+        assert!(cause.is::<serde_json::Error>(), "{cause:?}");
+        assert!(!e.is_rejection());
     }
 }

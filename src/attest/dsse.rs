@@ -16,8 +16,9 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Decode a base64 field of a bundle, naming the field on error.
-pub fn b64_decode(field: &str, s: &str) -> Result<Vec<u8>, String> {
+/// Decode a base64 field of a bundle, naming the field on error (callers make it the error their input
+/// calls for).
+pub(crate) fn b64_decode(field: &str, s: &str) -> Result<Vec<u8>, String> {
     LENIENT
         .decode(s.trim())
         .map_err(|e| format!("{field}: not valid base64 ({e})"))

@@ -41,7 +41,7 @@ use sigstore_verify::types::{
 };
 use sigstore_verify::{IdentityMatcher, PublicKeyVerificationPolicy, VerificationPolicy, Verifier};
 
-use super::error::AttestError;
+use super::error::{AttestError, AttestResult};
 use super::problem::{Problem, ProblemCode};
 use super::{SignedContent, Signer, VerifiedSignature};
 
@@ -74,20 +74,18 @@ pub enum IdentityMatch {
 }
 
 impl IdentityMatch {
-    /// Compile a pattern for [`IdentityMatch::Regex`] with a bounded compiled size. `what` names where
-    /// the pattern came from (the CLI passes its flag), for the error message.
-    pub fn regex(pattern: &str, what: &'static str) -> Result<Self, KeylessError> {
-        IdentityMatch::compile(pattern).map_err(|reason| KeylessError::BadPolicy { what, reason })
-    }
-
-    /// Compile a pattern for [`IdentityMatch::Regex`] with a bounded compiled size; the error says why
-    /// the pattern is unusable, without naming where it came from.
-    pub fn compile(pattern: &str) -> Result<Self, String> {
+    /// Compile a pattern for [`IdentityMatch::Regex`] with a bounded compiled size. A pattern that does
+    /// not compile is an [`AttestError::Pattern`] (a usage error whose source is the regex crate's error),
+    /// which says why without naming where the pattern came from.
+    pub fn compile(pattern: &str) -> AttestResult<Self> {
         RegexBuilder::new(pattern)
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
             .map(IdentityMatch::Regex)
-            .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
+            .map_err(|source| AttestError::Pattern {
+                pattern: pattern.to_string(),
+                source,
+            })
     }
 
     /// Whether `claim` satisfies this matcher.
@@ -145,16 +143,17 @@ impl KeylessPolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeylessArtifact {
     /// Nothing: allowed for DSSE bundles, whose payload (an in-toto statement) is returned for the
-    /// statement check; a message-signature bundle then fails with [`KeylessError::ArtifactRequired`].
+    /// statement check; a message-signature bundle then fails: the artifact's digest is needed.
     None,
     /// The SHA-256 of the signed artifact (a single file, as `cosign verify-blob`), or of a statement
     /// subject when a DSSE bundle must name it.
     Digest([u8; 32]),
 }
 
-/// Why keyless verification failed. Each message says what was checked and what was found.
+/// Why keyless verification failed. Each message says what was checked and what was found. Internal:
+/// the public functions of this module fail with the library's [`AttestError`] ([`KeylessError::into_error`]).
 #[derive(Debug, thiserror::Error)]
-pub enum KeylessError {
+pub(crate) enum KeylessError {
     #[error("bundle is {size} bytes, more than the {limit}-byte limit for a Sigstore bundle")]
     BundleTooLarge { size: usize, limit: usize },
 
@@ -234,14 +233,9 @@ pub enum KeylessError {
 }
 
 impl KeylessError {
-    /// True when the inputs themselves are unusable (oversized, not a bundle, bad trusted root, bad
-    /// policy) rather than a signature that does not verify: the CLI's exit code 2 rather than 1.
-    pub fn is_unusable_input(&self) -> bool {
-        self.problem_code().is_none()
-    }
-
-    /// The stable code of a rejection; `None` for unusable input, which is an error, not a verdict.
-    pub fn problem_code(&self) -> Option<ProblemCode> {
+    /// The stable code of a rejection; `None` for unusable input (oversized, not a bundle, bad trusted
+    /// root, bad policy), which is an error, not a verdict.
+    fn problem_code(&self) -> Option<ProblemCode> {
         use KeylessError as E;
         Some(match self {
             E::BundleTooLarge { .. }
@@ -266,15 +260,14 @@ impl KeylessError {
             E::Incomplete(_) => ProblemCode::VerificationIncomplete,
         })
     }
-}
 
-/// A Sigstore verifier failure as an attest error: unusable input (exit 2) or a rejection with its
-/// problem code (exit 1).
-impl From<KeylessError> for AttestError {
-    fn from(e: KeylessError) -> AttestError {
-        match e.problem_code() {
-            Some(code) => AttestError::Rejected(Problem::new(code, e.to_string())),
-            None => AttestError::Invalid(e.to_string()),
+    /// A Sigstore verifier failure as the library's error: a rejection with its problem code (exit 1),
+    /// a policy that cannot be used ([`AttestError::Usage`]) or unusable input ([`AttestError::Invalid`]).
+    pub(crate) fn into_error(self) -> AttestError {
+        match (self.problem_code(), &self) {
+            (Some(code), _) => AttestError::Rejected(Problem::new(code, self.to_string())),
+            (None, KeylessError::BadPolicy { .. }) => AttestError::Usage(self.to_string()),
+            (None, _) => AttestError::Invalid(self.to_string()),
         }
     }
 }
@@ -285,7 +278,20 @@ impl From<KeylessError> for AttestError {
 /// bundle the returned [`SignedContent::Dsse`] payload still has to be compared with the files (the
 /// statement check); for a message signature the returned digest is the artifact digest that was
 /// verified.
+///
+/// Errors: a signature that does not verify is an [`AttestError::Rejected`] with its problem code; an
+/// unusable policy an [`AttestError::Usage`]; an unusable bundle or trusted root an [`AttestError::Invalid`].
 pub fn verify_keyless(
+    bundle_json: &[u8],
+    policy: &KeylessPolicy,
+    trusted_root_json: Option<&[u8]>,
+    artifact: KeylessArtifact,
+) -> AttestResult<VerifiedSignature> {
+    keyless(bundle_json, policy, trusted_root_json, artifact).map_err(KeylessError::into_error)
+}
+
+/// [`verify_keyless`] with the verifier's own classification of failures.
+fn keyless(
     bundle_json: &[u8],
     policy: &KeylessPolicy,
     trusted_root_json: Option<&[u8]>,
@@ -476,9 +482,18 @@ pub struct LogEvidence {
 ///
 /// The signed artifact stands in as the bundle's own claim (the message digest of a message signature,
 /// the statement's subject digest of a DSSE envelope): the caller compares that claim with the files.
-/// The bundle's public-key hint is not looked at. A bundle without log entries is refused
-/// ([`KeylessError::InvalidBundle`]): nothing would be verified.
+/// The bundle's public-key hint is not looked at. A bundle without log entries is refused (a
+/// `bundle-invalid` rejection): nothing would be verified. Errors as [`verify_keyless`].
 pub fn verify_key_log(
+    bundle_json: &[u8],
+    public_key_spki_der: &[u8],
+    trusted_root_json: Option<&[u8]>,
+) -> AttestResult<LogEvidence> {
+    key_log(bundle_json, public_key_spki_der, trusted_root_json).map_err(KeylessError::into_error)
+}
+
+/// [`verify_key_log`] with the verifier's own classification of failures.
+fn key_log(
     bundle_json: &[u8],
     public_key_spki_der: &[u8],
     trusted_root_json: Option<&[u8]>,
@@ -552,12 +567,16 @@ fn map_key_error(e: sigstore_verify::Error) -> KeylessError {
 }
 
 /// Parse and check a `trusted_root.json` (the embedded production root when `None`) without verifying
-/// anything with it: a root given for a bundle that turns out not to need one is still checked.
-pub fn check_trusted_root(json: Option<&[u8]>) -> Result<(), KeylessError> {
-    let root = load_trusted_root(json)?;
-    Verifier::new(&root)
-        .map(|_| ())
-        .map_err(|e| KeylessError::TrustedRoot(e.to_string()))
+/// anything with it: a root given for a bundle that turns out not to need one is still checked. An
+/// unusable root is an [`AttestError::Invalid`].
+pub fn check_trusted_root(json: Option<&[u8]>) -> AttestResult<()> {
+    load_trusted_root(json)
+        .and_then(|root| {
+            Verifier::new(&root)
+                .map(|_| ())
+                .map_err(|e| KeylessError::TrustedRoot(e.to_string()))
+        })
+        .map_err(KeylessError::into_error)
 }
 
 fn load_trusted_root(json: Option<&[u8]>) -> Result<TrustedRoot, KeylessError> {
@@ -677,28 +696,33 @@ mod tests {
     fn exact_and_regex_matching() {
         assert!(exact("a@b").matches("a@b"));
         assert!(!exact("a@b").matches("a@bc"));
-        let r = IdentityMatch::regex(r"^https://github\.com/org/.+@refs/tags/v", "--x").unwrap();
+        let r = IdentityMatch::compile(r"^https://github\.com/org/.+@refs/tags/v").unwrap();
         assert!(r.matches("https://github.com/org/repo/.github/workflows/r.yml@refs/tags/v1.0"));
         assert!(!r.matches("https://github.com/evil/org/repo@refs/tags/v1"));
         // cosign semantics: a search, unless anchored
-        let unanchored = IdentityMatch::regex("example", "--x").unwrap();
+        let unanchored = IdentityMatch::compile("example").unwrap();
         assert!(unanchored.matches("a@example.com"));
     }
 
     #[test]
-    fn bad_regex_names_the_flag() {
-        let e = IdentityMatch::regex("(", "--certificate-identity-regexp").unwrap_err();
-        assert!(e
-            .to_string()
-            .starts_with("--certificate-identity-regexp: invalid regular expression"));
-        assert!(e.is_unusable_input());
+    fn bad_regex_is_a_usage_error_with_the_regex_error_as_source() {
+        let e = IdentityMatch::compile("(").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("invalid regular expression \"(\": "),
+            "{e}"
+        );
+        assert_eq!(e.kind(), crate::error::ErrorKind::Usage);
+        assert!(!e.to_string().contains("--"), "{e}");
+        let cause = std::error::Error::source(&e).expect("a source");
+        assert!(cause.is::<regex::Error>(), "{cause:?}");
     }
 
     #[test]
     fn empty_policy_is_refused() {
         let mut p = policy();
         p.identity = exact("");
-        let e = verify_keyless(b"{}", &p, None, KeylessArtifact::None).unwrap_err();
+        let e = keyless(b"{}", &p, None, KeylessArtifact::None).unwrap_err();
         assert!(matches!(
             e,
             KeylessError::BadPolicy {
@@ -706,9 +730,13 @@ mod tests {
                 ..
             }
         ));
-        let mut p = policy();
-        p.issuer = IdentityMatch::regex("", "--certificate-oidc-issuer-regexp").unwrap();
+        // Through the public function: a usage error, not a verdict.
         let e = verify_keyless(b"{}", &p, None, KeylessArtifact::None).unwrap_err();
+        assert_eq!(e.kind(), crate::error::ErrorKind::Usage, "{e}");
+        assert!(e.to_string().starts_with("the expected identity: "), "{e}");
+        let mut p = policy();
+        p.issuer = IdentityMatch::compile("").unwrap();
+        let e = keyless(b"{}", &p, None, KeylessArtifact::None).unwrap_err();
         assert!(matches!(
             e,
             KeylessError::BadPolicy {
@@ -721,21 +749,21 @@ mod tests {
     #[test]
     fn media_type_is_required_and_checked() {
         let p = policy();
-        let e = verify_keyless(
+        let e = keyless(
             b"{\"verificationMaterial\":{}}",
             &p,
             None,
             KeylessArtifact::None,
         );
         assert!(matches!(e, Err(KeylessError::MissingMediaType)));
-        let e = verify_keyless(
+        let e = keyless(
             br#"{"mediaType":"application/vnd.dev.sigstore.bundle.v0.4+json"}"#,
             &p,
             None,
             KeylessArtifact::None,
         );
         assert!(matches!(e, Err(KeylessError::UnsupportedMediaType(m)) if m.contains("v0.4")));
-        let e = verify_keyless(br#"{"mediaType":3}"#, &p, None, KeylessArtifact::None);
+        let e = keyless(br#"{"mediaType":3}"#, &p, None, KeylessArtifact::None);
         assert!(matches!(e, Err(KeylessError::UnsupportedMediaType(_))));
     }
 
@@ -751,7 +779,7 @@ mod tests {
             br#"{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"certificate":{"rawBytes":"!!"}},"messageSignature":{}}"#,
         ] {
             let e = verify_keyless(input, &p, None, KeylessArtifact::None).unwrap_err();
-            assert!(e.is_unusable_input(), "{e}");
+            assert_eq!(e.kind(), crate::error::ErrorKind::Invalid, "{e}");
         }
         // deep nesting hits serde_json's recursion limit, not the stack
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -762,7 +790,7 @@ mod tests {
     fn oversized_inputs_are_refused_before_parsing() {
         let p = policy();
         let big = vec![b' '; MAX_BUNDLE_BYTES + 1];
-        let e = verify_keyless(&big, &p, None, KeylessArtifact::None).unwrap_err();
+        let e = keyless(&big, &p, None, KeylessArtifact::None).unwrap_err();
         assert!(matches!(e, KeylessError::BundleTooLarge { .. }));
         let root = vec![b' '; MAX_TRUSTED_ROOT_BYTES + 1];
         assert!(matches!(

@@ -129,8 +129,14 @@ impl PrivateKey {
     }
 
     /// Parse a PEM private key: `PRIVATE KEY` (PKCS#8), `EC PRIVATE KEY` (SEC1) or `ENCRYPTED PRIVATE KEY`
-    /// (needs `password`).
-    pub fn from_pem(pem: &str, password: Option<&[u8]>) -> Result<PrivateKey, String> {
+    /// (needs `password`). Anything else, and an encrypted key without a password, is an
+    /// [`crate::Error::Invalid`] saying which.
+    pub fn from_pem(pem: &str, password: Option<&[u8]>) -> AttestResult<PrivateKey> {
+        PrivateKey::decode_pem(pem, password).map_err(invalid)
+    }
+
+    /// [`PrivateKey::from_pem`] with the reason as text, [`NO_PASSWORD`] when a password is needed.
+    fn decode_pem(pem: &str, password: Option<&[u8]>) -> Result<PrivateKey, String> {
         let label = pem_label(pem).ok_or("not a PEM file (no -----BEGIN line)")?;
         match label.as_str() {
             "PRIVATE KEY" => {
@@ -171,7 +177,7 @@ impl PrivateKey {
     /// Read a private key file; errors name the file.
     pub fn read(path: &Path, password: Option<&[u8]>) -> AttestResult<PrivateKey> {
         let text = read_text(path, "private key")?;
-        PrivateKey::from_pem(&text, password).map_err(|e| {
+        PrivateKey::decode_pem(&text, password).map_err(|e| {
             if e == NO_PASSWORD {
                 crate::Error::KeyPasswordNeeded {
                     path: path.to_path_buf(),
@@ -191,42 +197,42 @@ impl PublicKey {
         }
     }
 
-    /// From DER SubjectPublicKeyInfo.
-    pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, String> {
+    /// From DER SubjectPublicKeyInfo; another key type is an [`crate::Error::Invalid`].
+    pub fn from_spki_der(der: &[u8]) -> AttestResult<PublicKey> {
         if let Ok(k) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
             Ok(PublicKey::P256(k))
         } else if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
             Ok(PublicKey::P384(k))
         } else {
-            Err("not an EC P-256 or P-384 public key".into())
+            Err(invalid("not an EC P-256 or P-384 public key"))
         }
     }
 
-    /// From PEM `PUBLIC KEY` text.
-    pub fn from_pem(pem: &str) -> Result<PublicKey, String> {
+    /// From PEM `PUBLIC KEY` text; anything else is an [`crate::Error::Invalid`] saying what it is.
+    pub fn from_pem(pem: &str) -> AttestResult<PublicKey> {
         match pem_label(pem).as_deref() {
             Some("PUBLIC KEY") => {}
             Some(other) => {
-                return Err(format!(
+                return Err(invalid(format!(
                     "PEM block '{}' is not a public key (expected PUBLIC KEY)",
                     super::bundle::truncate(other)
-                ))
+                )))
             }
-            None => return Err("not a PEM file (no -----BEGIN line)".into()),
+            None => return Err(invalid("not a PEM file (no -----BEGIN line)")),
         }
         if let Ok(k) = p256::ecdsa::VerifyingKey::from_public_key_pem(pem) {
             Ok(PublicKey::P256(k))
         } else if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_pem(pem) {
             Ok(PublicKey::P384(k))
         } else {
-            Err("not an EC P-256 or P-384 public key".into())
+            Err(invalid("not an EC P-256 or P-384 public key"))
         }
     }
 
     /// Read a public key file; errors name the file.
     pub fn read(path: &Path) -> AttestResult<PublicKey> {
         let text = read_text(path, "public key")?;
-        PublicKey::from_pem(&text).map_err(|e| invalid(format!("{}: {e}", path.display())))
+        PublicKey::from_pem(&text).map_err(|e| e.context(path.display()))
     }
 
     /// Canonical SubjectPublicKeyInfo PEM (64-character lines, trailing newline).

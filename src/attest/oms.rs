@@ -152,8 +152,9 @@ pub fn build_statement(model_name: &str, model: &HashedModel, walk: &WalkOptions
     )
 }
 
-/// Parse a lowercase or uppercase 64-digit hex SHA-256.
-pub fn parse_sha256_hex(field: &str, s: &str) -> Result<Sha256Digest, String> {
+/// Parse a lowercase or uppercase 64-digit hex SHA-256; the error names `field` (callers turn it into
+/// the problem or error their input calls for).
+pub(crate) fn parse_sha256_hex(field: &str, s: &str) -> Result<Sha256Digest, String> {
     let mut out = [0u8; 32];
     if s.len() != 64 || hex::decode_to_slice(s, &mut out).is_err() {
         return Err(format!(
@@ -207,8 +208,14 @@ pub(crate) fn subjects(statement: &Value) -> Result<&Vec<Value>, String> {
 
 /// Read an OMS manifest from a parsed statement whose predicateType is [`PREDICATE_V1`] or
 /// [`PREDICATE_LEGACY`]. The v1.0 root digest must equal the digest of the listed resources. Errors are
-/// `statement-malformed`, `statement-unsupported` or `statement-inconsistent` problems.
-pub fn parse_manifest(statement: &Value) -> Result<Manifest, Problem> {
+/// rejections ([`crate::Error::Rejected`]) with a `statement-malformed`, `statement-unsupported` or
+/// `statement-inconsistent` problem: the statement was signed, so it is a verdict on what was signed.
+pub fn parse_manifest(statement: &Value) -> crate::Result<Manifest> {
+    manifest(statement).map_err(crate::Error::Rejected)
+}
+
+/// [`parse_manifest`], failing with the problem alone.
+fn manifest(statement: &Value) -> Result<Manifest, Problem> {
     let predicate_type = str_field(statement, "predicateType", "statement").malformed()?;
     let subjects = subjects(statement).malformed()?;
     if predicate_type == PREDICATE_LEGACY {

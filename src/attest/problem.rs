@@ -40,6 +40,11 @@ pub enum ProblemCode {
     /// A transparency-log entry does not verify: inclusion proof, checkpoint, signed entry timestamp, or
     /// an entry that describes another signature.
     TlogInvalid,
+    /// A managed-key bundle (a message signature, or an in-toto statement other than an OMS model
+    /// signature or an AIBOM attestation, signed with a key: what `cosign sign-blob --key` and
+    /// `attest-blob --key` write) has no transparency-log entry. cosign requires one by default; the
+    /// verifier may choose to accept such bundles. OMS key-method bundles are never logged and need none.
+    TlogMissing,
     /// An RFC 3161 timestamp does not verify, or no trusted signing time exists.
     TimestampInvalid,
     /// Sigstore found that the bundle does not cover the artifact given (its digest or subject).
@@ -94,6 +99,7 @@ impl ProblemCode {
         ProblemCode::IdentityMismatch,
         ProblemCode::IssuerMismatch,
         ProblemCode::TlogInvalid,
+        ProblemCode::TlogMissing,
         ProblemCode::TimestampInvalid,
         ProblemCode::ArtifactMismatch,
         ProblemCode::BundleInvalid,
@@ -124,6 +130,7 @@ impl ProblemCode {
             ProblemCode::IdentityMismatch => "identity-mismatch",
             ProblemCode::IssuerMismatch => "issuer-mismatch",
             ProblemCode::TlogInvalid => "tlog-invalid",
+            ProblemCode::TlogMissing => "tlog-missing",
             ProblemCode::TimestampInvalid => "timestamp-invalid",
             ProblemCode::ArtifactMismatch => "artifact-mismatch",
             ProblemCode::BundleInvalid => "bundle-invalid",
@@ -155,6 +162,7 @@ impl ProblemCode {
             ProblemCode::IdentityMismatch => "The keyless certificate's signer identity is not the expected one.",
             ProblemCode::IssuerMismatch => "The keyless certificate's OIDC issuer is not the expected one.",
             ProblemCode::TlogInvalid => "A transparency-log entry does not verify.",
+            ProblemCode::TlogMissing => "A key-signed bundle that is not an OMS signature or AIBOM attestation carries no transparency-log entry.",
             ProblemCode::TimestampInvalid => "A timestamp does not verify, or no trusted signing time exists.",
             ProblemCode::ArtifactMismatch => "Sigstore found that the bundle does not cover the artifact given.",
             ProblemCode::BundleInvalid => "Sigstore rejected the bundle as inconsistent or unverifiable.",
@@ -241,6 +249,7 @@ mod tests {
             ProblemCode::SignatureInvalid,
             ProblemCode::CertificateNotYetValid,
             ProblemCode::TlogInvalid,
+            ProblemCode::TlogMissing,
             ProblemCode::FileExtra,
         ] {
             assert_eq!(

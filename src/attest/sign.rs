@@ -37,14 +37,13 @@ impl SignerMaterial {
     ) -> AttestResult<SignerMaterial> {
         let load = |p: &Path| -> AttestResult<Vec<x509_cert::Certificate>> {
             let bytes = read_capped(p, MAX_CERT_FILE, "certificate file")?;
-            x509::parse_certificates(&bytes).map_err(|e| invalid(format!("{}: {e}", p.display())))
+            x509::parse_certificates(&bytes).map_err(|e| e.context(p.display()))
         };
         let leaf_cert = load(leaf)?
             .into_iter()
             .next()
             .ok_or_else(|| invalid(format!("{}: no certificate", leaf.display())))?;
-        let leaf_key = x509::public_key(&leaf_cert)
-            .map_err(|e| invalid(format!("{}: {e}", leaf.display())))?;
+        let leaf_key = x509::public_key(&leaf_cert).map_err(|e| e.context(leaf.display()))?;
         if leaf_key != key.public_key() {
             return Err(invalid(format!(
                 "{}: the certificate's public key is not the signing key's",

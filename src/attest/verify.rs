@@ -1,5 +1,6 @@
-//! Verification in two stages. The signature check — with a public key ([`check_key_with_root`], which
-//! also verifies the transparency-log entries of managed-key Sigstore bundles) or a certificate chain to
+//! Verification in two stages. The signature check — with a public key ([`check_key_with`], which
+//! also verifies the transparency-log entries of managed-key Sigstore bundles and refuses those whose
+//! entries are missing) or a certificate chain to
 //! trusted roots ([`check_certificate_chain`]); keyless Sigstore lives in its own module — yields
 //! a [`VerifiedSignature`]. The content check ([`check_content`]) then compares what was signed with a
 //! model directory, a single file or a known `sha256:` digest and reports every modified, missing and extra
@@ -105,9 +106,37 @@ pub fn needed_method(bundle: &Bundle) -> NeededMethod {
 }
 
 /// Check the bundle's signature with the verifier's public key; transparency-log entries, when the bundle
-/// has any, against the embedded Sigstore public-good trusted root. See [`check_key_with_root`].
+/// has any, against the embedded Sigstore public-good trusted root. See [`check_key_with`].
 pub fn check_key(bundle: &Bundle, key: &PublicKey) -> AttestResult<VerifiedSignature> {
-    check_key_with_root(bundle, key, None)
+    check_key_with(bundle, key, &KeyCheck::default())
+}
+
+/// [`check_key_with`] with a trusted root for the log entries and the default (cosign's) rule for
+/// managed-key bundles without an entry: refused.
+pub fn check_key_with_root(
+    bundle: &Bundle,
+    key: &PublicKey,
+    trusted_root_json: Option<&[u8]>,
+) -> AttestResult<VerifiedSignature> {
+    check_key_with(
+        bundle,
+        key,
+        &KeyCheck {
+            trusted_root_json,
+            ..KeyCheck::default()
+        },
+    )
+}
+
+/// Options of [`check_key_with`]: how a key-signed bundle's transparency-log evidence is checked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyCheck<'a> {
+    /// A Sigstore `trusted_root.json` whose Rekor keys check the log entries, instead of the embedded
+    /// public-good root.
+    pub trusted_root_json: Option<&'a [u8]>,
+    /// Accept a managed-key bundle that has no transparency-log entry (cosign's
+    /// `--insecure-ignore-tlog`). Entries that are present are still verified.
+    pub insecure_ignore_tlog: bool,
 }
 
 /// Check the bundle's signature with the verifier's public key.
@@ -118,14 +147,20 @@ pub fn check_key(bundle: &Bundle, key: &PublicKey) -> AttestResult<VerifiedSigna
 /// - Legacy `rawBytes`, when present, must hold this key.
 /// - A bundle with transparency-log entries (a managed-key signature logged in Rekor, as `cosign
 ///   sign-blob --key` writes) has them verified as cosign does by default: inclusion proof or signed
-///   entry timestamp against the Rekor keys of `trusted_root_json` (a Sigstore `trusted_root.json`), else
-///   of the embedded public-good root; the entry must describe this signature and key. Bundles without
-///   entries (the OMS key method) need no trusted root; one that is given is still checked.
-pub fn check_key_with_root(
+///   entry timestamp against the Rekor keys of the trusted root given (a Sigstore `trusted_root.json`),
+///   else of the embedded public-good root; the entry must describe this signature and key.
+/// - A bundle without entries is accepted when it is signed the OMS key way, which is never logged: an
+///   OMS v1.0 or legacy model_signing statement, or an AIBOM model attestation. It needs no trusted root;
+///   one that is given is still checked. Anything else signed with a key — a message signature, any other
+///   in-toto statement: what `cosign sign-blob --key` / `attest-blob --key` write — is a managed-key
+///   bundle whose entries were stripped or never made, refused (`tlog-missing`) as cosign refuses it,
+///   unless [`KeyCheck::insecure_ignore_tlog`].
+pub fn check_key_with(
     bundle: &Bundle,
     key: &PublicKey,
-    trusted_root_json: Option<&[u8]>,
+    opts: &KeyCheck,
 ) -> AttestResult<VerifiedSignature> {
+    let trusted_root_json = opts.trusted_root_json;
     let hint = match &bundle.material {
         Material::PublicKey { hint, raw_bytes } => {
             if let Some(raw) = raw_bytes {
@@ -160,6 +195,19 @@ pub fn check_key_with_root(
         (e, _) => e,
     })?;
     if bundle.tlog_entries.is_empty() {
+        if !opts.insecure_ignore_tlog {
+            if let Some(what) = managed_key_content(&content) {
+                return Err(rejected(
+                    ProblemCode::TlogMissing,
+                    format!(
+                        "no transparency-log entry: the bundle is {what} signed with a key, a managed-key \
+                         Sigstore signature that must be published in a transparency log (as cosign \
+                         requires), and nothing shows it was; only OMS model signatures and AIBOM \
+                         attestations are signed with a key without a log"
+                    ),
+                ));
+            }
+        }
         if trusted_root_json.is_some() {
             keyless::check_trusted_root(trusted_root_json)?;
         }
@@ -182,6 +230,52 @@ pub fn check_key_with_root(
         signer: Signer::Key {
             hint: Some(key.hint()),
         },
+    })
+}
+
+/// What a key-signed content is, in words, when it is a managed-key (cosign-style) signature that must be
+/// logged; `None` for what the OMS key method signs without a log: an OMS v1.0 or legacy model_signing
+/// statement, or an AIBOM model attestation (CycloneDX predicate, the model's root digest and every file
+/// as subjects).
+fn managed_key_content(content: &SignedContent) -> Option<String> {
+    /// The predicate type alone; serde skips the rest without building it.
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(rename = "predicateType")]
+        predicate_type: Option<String>,
+    }
+    let payload = match content {
+        SignedContent::MessageDigest { .. } => return Some("a message signature".to_string()),
+        SignedContent::Dsse {
+            payload_type,
+            payload,
+        } if payload_type == IN_TOTO_PAYLOAD_TYPE => payload,
+        SignedContent::Dsse { payload_type, .. } => {
+            return Some(format!(
+                "a DSSE envelope of payload type '{}'",
+                super::bundle::truncate(payload_type)
+            ))
+        }
+    };
+    let predicate = serde_json::from_slice::<Head>(payload)
+        .ok()
+        .and_then(|h| h.predicate_type);
+    let is_oms_way = match predicate.as_deref() {
+        Some(oms::PREDICATE_V1 | oms::PREDICATE_LEGACY) => true,
+        Some(attest::PREDICATE_CYCLONEDX) => serde_json::from_slice::<Value>(payload)
+            .ok()
+            .is_some_and(|st| matches!(attest::parse_model_attestation(&st), Ok(Some(_)))),
+        _ => false,
+    };
+    if is_oms_way {
+        return None;
+    }
+    Some(match predicate {
+        Some(p) => format!(
+            "an in-toto statement of predicate type '{}'",
+            super::bundle::truncate(&p)
+        ),
+        None => "a DSSE envelope without an in-toto predicate type".to_string(),
     })
 }
 
@@ -211,10 +305,7 @@ pub fn read_roots(paths: &[PathBuf]) -> AttestResult<Vec<Certificate>> {
     let mut out = Vec::new();
     for p in paths {
         let bytes = read_capped(p, MAX_ROOTS_FILE, "certificate file")?;
-        out.extend(
-            x509::parse_certificates(&bytes)
-                .map_err(|e| invalid(format!("{}: {e}", p.display())))?,
-        );
+        out.extend(x509::parse_certificates(&bytes).map_err(|e| e.context(p.display()))?);
     }
     Ok(out)
 }
@@ -236,16 +327,15 @@ pub fn check_certificate_chain(
         .enumerate()
         .map(|(i, d)| {
             x509::parse_der(d).map_err(|e| {
-                invalid(format!(
-                    "verificationMaterial.x509CertificateChain.certificates[{i}]: {e}"
+                e.context(format_args!(
+                    "verificationMaterial.x509CertificateChain.certificates[{i}]"
                 ))
             })
         })
         .collect::<AttestResult<Vec<_>>>()?;
-    x509::verify_chain(&chain, roots)
-        .map_err(|p| AttestError::Rejected(p.context("certificate chain")))?;
+    x509::verify_chain(&chain, roots).map_err(|e| e.context("certificate chain"))?;
     let leaf = &chain[0];
-    let key = x509::public_key(leaf).map_err(|e| invalid(format!("signing certificate: {e}")))?;
+    let key = x509::public_key(leaf).map_err(|e| e.context("signing certificate"))?;
     let content = check_content_signature(bundle, &key)?;
     Ok(VerifiedSignature {
         content,
@@ -310,10 +400,13 @@ pub enum Target {
 }
 
 impl Target {
-    /// `sha256:<hex>` is a digest; anything else a path.
-    pub fn parse(s: &str) -> Result<Target, String> {
+    /// `sha256:<hex>` is a digest; anything else a path. A `sha256:` prefix without 64 hex digits after it
+    /// is an [`crate::Error::Usage`] (the target is an option the caller gave).
+    pub fn parse(s: &str) -> AttestResult<Target> {
         match s.strip_prefix("sha256:") {
-            Some(hex) => oms::parse_sha256_hex("digest", hex).map(Target::Digest),
+            Some(hex) => oms::parse_sha256_hex("digest", hex)
+                .map(Target::Digest)
+                .map_err(AttestError::Usage),
             None => Ok(Target::Path(PathBuf::from(s))),
         }
     }
@@ -565,7 +658,7 @@ fn interpret(sig: &VerifiedSignature, report: &mut VerifyReport) -> AttestResult
                 .to_string();
             report.predicate_type = Some(pt.clone());
             if pt == oms::PREDICATE_V1 || pt == oms::PREDICATE_LEGACY {
-                let m = oms::parse_manifest(&st).map_err(AttestError::Rejected)?;
+                let m = oms::parse_manifest(&st)?;
                 report.signed = Some(if m.legacy {
                     SignedKind::OmsLegacy
                 } else {

@@ -19,6 +19,7 @@ use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
 use x509_cert::name::Name;
 use x509_cert::Certificate;
 
+use super::error::{invalid, AttestError, AttestResult};
 use super::keys::PublicKey;
 use super::problem::{Problem, ProblemCode};
 
@@ -40,34 +41,35 @@ const RSA_SHA384: &str = "1.2.840.113549.1.1.12";
 const RSA_SHA512: &str = "1.2.840.113549.1.1.13";
 const CODE_SIGNING: &str = "1.3.6.1.5.5.7.3.3";
 
-/// Parse every certificate of a PEM file (or a single DER certificate).
-pub fn parse_certificates(bytes: &[u8]) -> Result<Vec<Certificate>, String> {
+/// Parse every certificate of a PEM file (or a single DER certificate). Bytes that are neither are an
+/// [`crate::Error::Malformed`] carrying the DER or PEM decoder's error.
+pub fn parse_certificates(bytes: &[u8]) -> AttestResult<Vec<Certificate>> {
     if bytes.starts_with(&[0x30]) {
         return Certificate::from_der(bytes)
             .map(|c| vec![c])
-            .map_err(|e| format!("not a DER certificate: {e}"));
+            .map_err(|e| AttestError::malformed("not a DER certificate", e));
     }
-    let certs =
-        Certificate::load_pem_chain(bytes).map_err(|e| format!("not PEM certificates: {e}"))?;
+    let certs = Certificate::load_pem_chain(bytes)
+        .map_err(|e| AttestError::malformed("not PEM certificates", e))?;
     if certs.is_empty() {
-        return Err("no certificate found".into());
+        return Err(invalid("no certificate found"));
     }
     Ok(certs)
 }
 
-/// Parse one DER certificate from a bundle.
-pub fn parse_der(der: &[u8]) -> Result<Certificate, String> {
-    Certificate::from_der(der).map_err(|e| format!("not a DER X.509 certificate: {e}"))
+/// Parse one DER certificate from a bundle ([`crate::Error::Malformed`] with the DER decoder's error).
+pub fn parse_der(der: &[u8]) -> AttestResult<Certificate> {
+    Certificate::from_der(der).map_err(|e| AttestError::malformed("not a DER X.509 certificate", e))
 }
 
-/// The public key of a certificate.
-pub fn public_key(cert: &Certificate) -> Result<PublicKey, String> {
+/// The public key of a certificate ([`crate::Error::Invalid`] when it is not an EC P-256 or P-384 key).
+pub fn public_key(cert: &Certificate) -> AttestResult<PublicKey> {
     let der = cert
         .tbs_certificate
         .subject_public_key_info
         .to_der()
-        .map_err(|e| format!("certificate key: {e}"))?;
-    PublicKey::from_spki_der(&der).map_err(|e| format!("certificate key: {e}"))
+        .map_err(|e| AttestError::malformed("certificate key", e))?;
+    PublicKey::from_spki_der(&der).map_err(|e| e.context("certificate key"))
 }
 
 /// RFC 4514 subject of a certificate.
@@ -265,7 +267,13 @@ fn can_sign_text(leaf: &Certificate) -> Result<(), String> {
 /// name, and a leaf may carry its issuer's name (model_signing's own fixtures do): only being one of the
 /// given roots (same DER, or same subject and key) makes a certificate a trust anchor. The search is
 /// bounded by [`MAX_DEPTH`], [`MAX_CANDIDATES`] per certificate and [`MAX_SIGNATURE_CHECKS`] in all.
-pub fn verify_chain(chain: &[Certificate], roots: &[Certificate]) -> Result<(), Problem> {
+/// A chain that fails is an [`crate::Error::Rejected`] whose [`Problem`] says why.
+pub fn verify_chain(chain: &[Certificate], roots: &[Certificate]) -> AttestResult<()> {
+    chain_problem(chain, roots).map_err(AttestError::Rejected)
+}
+
+/// [`verify_chain`], failing with the [`Problem`] alone.
+fn chain_problem(chain: &[Certificate], roots: &[Certificate]) -> Result<(), Problem> {
     let leaf = chain
         .first()
         .ok_or_else(|| untrusted("empty certificate chain".into()))?;
@@ -424,6 +432,14 @@ mod tests {
     use x509_cert::time::Validity;
 
     use super::*;
+
+    /// The public [`super::verify_chain`], whose failures must be rejections: their problem.
+    fn verify_chain(chain: &[Certificate], roots: &[Certificate]) -> Result<(), Problem> {
+        super::verify_chain(chain, roots).map_err(|e| match e {
+            AttestError::Rejected(p) => p,
+            other => panic!("not a rejection: {other}"),
+        })
+    }
 
     fn key() -> SigningKey {
         SigningKey::random(&mut OsRng)

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::Args;
 
-use aibom::attest::AttestError;
+use aibom::attest::ProblemCode;
 use aibom::output::{OutputSpec, VerifyFormat};
 use aibom::pipeline::{self, Claim, Method, Target, VerifyOptions};
 use aibom::Error;
@@ -48,6 +48,11 @@ pub struct VerifyArgs {
     /// Keyless, and --key bundles with log entries: Sigstore trusted_root.json instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     pub trusted_root: Option<PathBuf>,
+    /// --key only: accept a managed-key bundle (cosign sign-blob/attest-blob --key) that has no
+    /// transparency-log entry. Insecure: nothing shows the signature was published. Entries present are
+    /// still verified; OMS model signatures never need one.
+    #[arg(long)]
+    pub insecure_ignore_tlog: bool,
     /// Check a Hugging Face cache (or a models--org--name directory) instead of a signature; takes no
     /// PATH, bundle, method or walk flags.
     #[arg(long, value_name = "PATH")]
@@ -101,7 +106,15 @@ pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
         )
         .into());
     }
-    let target = Target::parse(path).map_err(AttestError::Invalid)?;
+    if args.insecure_ignore_tlog && args.key.is_none() {
+        return Err(Error::Usage(
+            "--insecure-ignore-tlog applies to --key only (keyless bundles always need their log entry; \
+             certificate-chain bundles have none)"
+                .to_string(),
+        )
+        .into());
+    }
+    let target = Target::parse(path)?;
     // Every output is resolved and checked before anything is read; none may replace an input.
     let mut inputs: Vec<&Path> = vec![bundle];
     if let Target::Path(p) = &target {
@@ -137,7 +150,14 @@ pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
         )?,
         ignore_unsigned_files: args.ignore_unsigned_files,
         trusted_root: args.trusted_root.clone(),
+        insecure_ignore_tlog: args.insecure_ignore_tlog,
     };
+    if args.insecure_ignore_tlog && !g.quiet {
+        eprintln!(
+            "aibom: warning: --insecure-ignore-tlog: a --key bundle without a transparency-log entry is \
+             accepted; nothing shows its signature was published"
+        );
+    }
     let started = Instant::now();
     let bar = Bar::new(g.quiet);
     let report = pipeline::verify(&target, bundle, &method, &opts, &bar);
@@ -152,6 +172,16 @@ pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
     if !g.quiet {
         for n in &report.notes {
             eprintln!("aibom: {n}");
+        }
+        if report
+            .problems
+            .iter()
+            .any(|p| p.code == ProblemCode::TlogMissing)
+        {
+            eprintln!(
+                "aibom: the bundle was signed with a key and has no transparency-log entry; if it was \
+                 deliberately not logged (cosign --tlog-upload=false), --insecure-ignore-tlog accepts it"
+            );
         }
         // The content was checked only once a signature verified.
         if g.verbose && report.signer.is_some() {
@@ -198,6 +228,7 @@ fn refuse_with_hf_cache(args: &VerifyArgs) -> Result<(), Error> {
             "--certificate-oidc-issuer-regexp",
         ),
         (args.trusted_root.is_some(), "--trusted-root"),
+        (args.insecure_ignore_tlog, "--insecure-ignore-tlog"),
         (args.ignore_unsigned_files, "--ignore-unsigned-files"),
     ]
     .into_iter()

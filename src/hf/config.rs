@@ -4,7 +4,8 @@
 //! `chat_template.json` (chat templates), and the voice config (`<voice>.onnx.json`) that Piper
 //! text-to-speech voices ship beside their ONNX model. Inputs are untrusted: at most 16 MiB, bounded depth and
 //! values; a field of the wrong type is ignored and named in `defects`; a document that is not JSON
-//! or not of the expected shape is an `Err` with one sentence.
+//! or not of the expected shape is an [`Error::Invalid`] (or [`Error::Malformed`] carrying the JSON parser's
+//! error), with one sentence.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::value::{self, Fields};
+use crate::error::{Error, Result};
 
 /// Longest chat template kept (cut on a char boundary).
 pub const MAX_CHAT_TEMPLATE: usize = 1 << 20;
@@ -142,13 +144,13 @@ pub struct TokenizerConfig {
     pub defects: Vec<String>,
 }
 
-fn object(bytes: &[u8], keep: Option<&[&str]>) -> Result<Map<String, Value>, String> {
+fn object(bytes: &[u8], keep: Option<&[&str]>) -> Result<Map<String, Value>> {
     match value::json(bytes, keep)? {
         Value::Object(m) => Ok(m),
-        other => Err(format!(
+        other => Err(Error::invalid(format!(
             "expected a JSON object, found {}",
             value::kind(&other)
-        )),
+        ))),
     }
 }
 
@@ -167,7 +169,7 @@ fn first_u64(obj: &Map<String, Value>, keys: &[&str], d: &mut Vec<String>) -> Op
 }
 
 /// Parses `config.json`.
-pub fn parse_config(json: &[u8]) -> Result<HfConfig, String> {
+pub fn parse_config(json: &[u8]) -> Result<HfConfig> {
     let obj = object(json, None)?;
     let mut c = HfConfig::default();
     let d = &mut c.defects;
@@ -325,7 +327,7 @@ fn read_quantization(q: &Map<String, Value>, d: &mut Vec<String>) -> Quantizatio
 
 /// Parses `generation_config.json` into its scalar keys (and short lists of scalars, such as
 /// `eos_token_id: [1, 2]`); nested objects are dropped.
-pub fn parse_generation_config(json: &[u8]) -> Result<BTreeMap<String, Value>, String> {
+pub fn parse_generation_config(json: &[u8]) -> Result<BTreeMap<String, Value>> {
     let obj = object(json, None)?;
     let mut out = BTreeMap::new();
     for (k, v) in obj {
@@ -350,7 +352,7 @@ pub fn parse_generation_config(json: &[u8]) -> Result<BTreeMap<String, Value>, S
 }
 
 /// Parses PEFT `adapter_config.json`.
-pub fn parse_adapter_config(json: &[u8]) -> Result<AdapterConfig, String> {
+pub fn parse_adapter_config(json: &[u8]) -> Result<AdapterConfig> {
     let obj = object(json, None)?;
     let mut a = AdapterConfig::default();
     let d = &mut a.defects;
@@ -417,7 +419,7 @@ pub fn piper_card_dataset(card: &str) -> (Option<String>, Option<String>) {
 
 /// Parses a Piper voice config. `Ok(None)` when the JSON object is not one (it has none of
 /// `piper_version`, `phoneme_type`, `phoneme_id_map`, `espeak`).
-pub fn parse_piper_voice_config(json: &[u8]) -> Result<Option<PiperVoice>, String> {
+pub fn parse_piper_voice_config(json: &[u8]) -> Result<Option<PiperVoice>> {
     let keys = [
         "dataset",
         "language",
@@ -459,14 +461,14 @@ pub fn parse_piper_voice_config(json: &[u8]) -> Result<Option<PiperVoice>, Strin
 }
 
 /// Parses sentence-transformers `modules.json` (a list of module entries).
-pub fn parse_sentence_transformers_modules(json: &[u8]) -> Result<Vec<StModule>, String> {
+pub fn parse_sentence_transformers_modules(json: &[u8]) -> Result<Vec<StModule>> {
     let list = match value::json(json, None)? {
         Value::Array(a) => a,
         other => {
-            return Err(format!(
+            return Err(Error::invalid(format!(
                 "expected a JSON list of modules, found {}",
                 value::kind(&other)
-            ))
+            )))
         }
     };
     let mut out = Vec::new();
@@ -475,10 +477,10 @@ pub fn parse_sentence_transformers_modules(json: &[u8]) -> Result<Vec<StModule>,
             break;
         }
         let Value::Object(m) = item else {
-            return Err(format!(
+            return Err(Error::invalid(format!(
                 "module {i} should be an object, found {}",
                 value::kind(item)
-            ));
+            )));
         };
         // Entries of the wrong type are left out of the entry (there is nowhere to put a defect).
         let mut ignored = Vec::new();
@@ -495,7 +497,7 @@ pub fn parse_sentence_transformers_modules(json: &[u8]) -> Result<Vec<StModule>,
 
 /// Parses `tokenizer_config.json` or `chat_template.json`. Only the keys used are built, so large
 /// `added_tokens_decoder` tables cost no memory.
-pub fn parse_tokenizer_config(json: &[u8]) -> Result<TokenizerConfig, String> {
+pub fn parse_tokenizer_config(json: &[u8]) -> Result<TokenizerConfig> {
     let obj = object(
         json,
         Some(&[
@@ -719,7 +721,10 @@ mod tests {
 
     #[test]
     fn bad_documents_are_errors() {
-        assert!(parse_config(b"[1]").unwrap_err().contains("object"));
+        assert!(parse_config(b"[1]")
+            .unwrap_err()
+            .to_string()
+            .contains("object"));
         assert!(parse_config(b"\xff\xfe\x00").is_err());
         assert!(parse_config(b"").is_err());
         let deep = "[".repeat(1_000_000);

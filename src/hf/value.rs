@@ -254,13 +254,13 @@ impl<'de> Visitor<'de> for Top<'_> {
 
 /// Parses untrusted JSON (at most [`MAX_JSON_BYTES`], depth 128, [`JSON_NODES`] values). With `keep`,
 /// a top-level object keeps only those keys; the rest are validated and skipped without being built.
-pub(crate) fn json(bytes: &[u8], keep: Option<&[&str]>) -> Result<Value, String> {
+pub(crate) fn json(bytes: &[u8], keep: Option<&[&str]>) -> crate::Result<Value> {
     if bytes.len() > MAX_JSON_BYTES {
-        return Err(format!(
+        return Err(crate::Error::invalid(format!(
             "input is {} bytes, more than the {} MiB limit",
             bytes.len(),
             MAX_JSON_BYTES >> 20
-        ));
+        )));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let budget = Budget::new(JSON_NODES, MAX_JSON_BYTES);
@@ -270,8 +270,9 @@ pub(crate) fn json(bytes: &[u8], keep: Option<&[&str]>) -> Result<Value, String>
         keep,
     }
     .deserialize(&mut de)
-    .map_err(|e| format!("invalid JSON: {e}"))?;
-    de.end().map_err(|e| format!("invalid JSON: {e}"))?;
+    .map_err(|e| crate::Error::malformed("invalid JSON", e))?;
+    de.end()
+        .map_err(|e| crate::Error::malformed("invalid JSON", e))?;
     Ok(v)
 }
 
@@ -538,7 +539,10 @@ mod tests {
     fn json_depth_is_an_error_not_a_stack_overflow() {
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
         let err = json(deep.as_bytes(), None).unwrap_err();
-        assert!(err.contains("recursion limit"), "{err}");
+        assert!(err.to_string().contains("recursion limit"), "{err}");
+        assert_eq!(err.kind(), crate::error::ErrorKind::Invalid);
+        let cause = std::error::Error::source(&err).expect("the JSON parser's error is the source");
+        assert!(cause.is::<serde_json::Error>(), "{cause:?}");
         let deep = "{\"a\":".repeat(50_000) + "1" + &"}".repeat(50_000);
         let r = json(deep.as_bytes(), Some(&["a"]));
         assert!(r.is_err(), "{:?}", r.map(|v| v.to_string().len()));
@@ -555,9 +559,10 @@ mod tests {
     #[test]
     fn json_size_cap_and_bad_bytes() {
         let big = vec![b' '; 20 << 20];
-        assert!(json(&big, None).unwrap_err().contains("limit"));
+        assert!(json(&big, None).unwrap_err().to_string().contains("limit"));
         assert!(json(b"{\"a\": \"\xff\xfe\"}", None)
             .unwrap_err()
+            .to_string()
             .contains("invalid JSON"));
         assert!(json(b"{} trailing", None).is_err());
         assert_eq!(json(b"\xEF\xBB\xBF{\"a\":1}", None).unwrap()["a"], 1);
@@ -568,6 +573,7 @@ mod tests {
         let many = format!("[{}0]", "0,".repeat(JSON_NODES + 10));
         assert!(json(many.as_bytes(), None)
             .unwrap_err()
+            .to_string()
             .contains("too many values"));
     }
 

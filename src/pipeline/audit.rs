@@ -170,7 +170,7 @@ fn check_bundle(
 ) -> Result<SignatureCheck> {
     let display = bundle_path.display().to_string();
     let bytes = read_capped_bundle(bundle_path, MAX_BUNDLE_BYTES, "bundle")?;
-    let bundle = Bundle::parse(&bytes).map_err(|e| Error::invalid(format!("{display}: {e}")))?;
+    let bundle = Bundle::parse(&bytes).map_err(|e| e.context(&display))?;
     let target = Target::Path(model.to_path_buf());
     if methods.is_empty() {
         return Err(Error::NoMethod {
@@ -244,7 +244,7 @@ fn attested_bom(
 ) -> Result<(SignatureCheck, Subject)> {
     let display = bundle_path.display().to_string();
     let bytes = read_capped_bundle(bundle_path, MAX_BUNDLE_BYTES, "bundle")?;
-    let bundle = Bundle::parse(&bytes).map_err(|e| Error::invalid(format!("{display}: {e}")))?;
+    let bundle = Bundle::parse(&bytes).map_err(|e| e.context(&display))?;
     if methods.is_empty() {
         return Err(Error::NoMethod {
             bundle: bundle_path.to_path_buf(),
@@ -415,6 +415,7 @@ pub fn audit(
                 .trusted_root
                 .clone()
                 .or_else(|| policy.signatures.trusted_root.clone()),
+            insecure_ignore_tlog: false,
         };
         let mut vopts = vopts;
         vopts.scan.walk.allow_symlinks |= matches!(target, AuditTarget::HfCache(_));

@@ -15,6 +15,6 @@ pub use crate::scan::{HashedModel, ScanOptions};
 pub use audit::{audit, default_bundles, Audit, AuditInput, AuditTarget};
 pub use scan::{hash, scan, Scan};
 pub use verify::{
-    keyless_policy, render_cache, render_verify, verify, verify_hf_cache, Claim, ClaimKind, Method,
-    PolicyError, VerifyError, VerifyOptions,
+    render_cache, render_verify, verify, verify_hf_cache, Claim, ClaimKind, Method, PolicyError,
+    VerifyError, VerifyOptions,
 };

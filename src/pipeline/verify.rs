@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::attest::bundle::{read_capped as read_capped_bundle, Bundle, MAX_BUNDLE_BYTES};
 use crate::attest::keyless::{self, IdentityMatch, KeylessArtifact, KeylessPolicy};
 use crate::attest::keys::PublicKey;
-use crate::attest::verify::{self as check, CheckOptions, Target, VerifyReport};
+use crate::attest::verify::{self as check, CheckOptions, KeyCheck, Target, VerifyReport};
 use crate::attest::{AttestError, VerifiedSignature};
 use crate::error::{Error, Result};
 use crate::hash::{self, NoProgress, Progress};
@@ -65,7 +65,8 @@ impl ClaimKind {
     }
 }
 
-/// Why a keyless policy cannot be built.
+/// Why a keyless policy cannot be built: the typed detail of [`Error::Policy`], which [`verify`] fails
+/// with (the CLI names the flags of the claim from it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PolicyError {
     /// The claim is not given: without it any signer would pass.
@@ -96,13 +97,19 @@ impl fmt::Display for PolicyError {
     }
 }
 
-/// Build the keyless policy from the two claims.
-pub fn keyless_policy(identity: &Claim, issuer: &Claim) -> Result<KeylessPolicy, PolicyError> {
+impl std::error::Error for PolicyError {}
+
+/// Build the keyless policy from the two claims ([`verify`] makes a failure an [`Error::Policy`]
+/// naming the bundle).
+pub(crate) fn keyless_policy(
+    identity: &Claim,
+    issuer: &Claim,
+) -> Result<KeylessPolicy, PolicyError> {
     let one = |c: &Claim, kind: ClaimKind| match (&c.exact, &c.regexp) {
         (Some(e), None) => Ok(IdentityMatch::Exact(e.clone())),
-        (None, Some(r)) => IdentityMatch::compile(r).map_err(|reason| PolicyError::BadRegex {
+        (None, Some(r)) => IdentityMatch::compile(r).map_err(|e| PolicyError::BadRegex {
             claim: kind,
-            reason,
+            reason: e.to_string(),
         }),
         (Some(_), Some(_)) => Err(PolicyError::Both(kind)),
         (None, None) => Err(PolicyError::Missing(kind)),
@@ -124,6 +131,11 @@ pub struct VerifyOptions {
     /// A Sigstore `trusted_root.json` instead of the embedded public-good root (keyless, and key
     /// bundles with transparency-log entries).
     pub trusted_root: Option<PathBuf>,
+    /// Key method: accept a managed-key bundle (a message signature, or an in-toto statement other than
+    /// an OMS model signature or AIBOM attestation) that has no transparency-log entry, which is refused
+    /// with `tlog-missing` otherwise, as cosign refuses it without `--insecure-ignore-tlog`. Entries
+    /// that are present are still verified; OMS key-method bundles never need one.
+    pub insecure_ignore_tlog: bool,
 }
 
 /// Why [`verify`] could not give a verdict (a verdict, verified or not, is a [`VerifyReport`]): the
@@ -142,8 +154,7 @@ pub fn verify(
     progress: &dyn Progress,
 ) -> Result<VerifyReport, VerifyError> {
     let bundle_bytes = read_capped_bundle(bundle_path, MAX_BUNDLE_BYTES, "bundle")?;
-    let bundle = Bundle::parse(&bundle_bytes)
-        .map_err(|e| AttestError::Invalid(format!("{}: {e}", bundle_path.display())))?;
+    let bundle = Bundle::parse(&bundle_bytes).map_err(|e| e.context(bundle_path.display()))?;
     // Stage 1: the signature check, one path per method, each yielding a VerifiedSignature.
     let signature = check_signature(&bundle_bytes, &bundle, bundle_path, method, opts, target)?;
     let signature = match signature {
@@ -218,7 +229,14 @@ pub(crate) fn check_signature(
                 .as_deref()
                 .map(read_trusted_root)
                 .transpose()?;
-            check::check_key_with_root(bundle, &key, root.as_deref())
+            check::check_key_with(
+                bundle,
+                &key,
+                &KeyCheck {
+                    trusted_root_json: root.as_deref(),
+                    insecure_ignore_tlog: opts.insecure_ignore_tlog,
+                },
+            )
         }
         Method::CertificateChain(files) => {
             let roots = check::read_roots(files)?;
@@ -298,5 +316,5 @@ fn check_keyless(
         }
         Target::Path(_) => KeylessArtifact::None,
     };
-    keyless::verify_keyless(bundle, policy, root.as_deref(), artifact).map_err(AttestError::from)
+    keyless::verify_keyless(bundle, policy, root.as_deref(), artifact)
 }

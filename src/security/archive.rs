@@ -57,8 +57,8 @@ fn read_at<R: Read + Seek + ?Sized>(r: &mut R, at: u64, n: usize) -> io::Result<
 }
 
 /// Read the central directory strictly: the end record (zip64 too), then every entry, each checked to
-/// lie inside the file. `max_entries` bounds what is read.
-pub fn read_directory<R: Read + Seek + ?Sized>(
+/// lie inside the file. `max_entries` bounds what is read. The error says what is wrong, for a finding.
+pub(crate) fn read_directory<R: Read + Seek + ?Sized>(
     r: &mut R,
     len: u64,
     max_entries: usize,
@@ -249,7 +249,7 @@ fn zip64_end<R: Read + Seek + ?Sized>(
 }
 
 /// Offset of an entry's data, after checking its local header agrees with the central directory.
-pub fn data_start<R: Read + Seek + ?Sized>(
+pub(crate) fn data_start<R: Read + Seek + ?Sized>(
     r: &mut R,
     e: &Entry,
     cd_start: u64,
@@ -708,7 +708,7 @@ fn member<R: Read + Seek + ?Sized>(
             Err(m) => sink.add(
                 "unscannable",
                 Some(0),
-                m.clone(),
+                m.to_string(),
                 format!("the .npy header cannot be read: {m}"),
             ),
         }

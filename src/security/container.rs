@@ -408,7 +408,7 @@ fn npy(blob: &mut dyn Blob, head: &[u8], sink: &mut Sink) {
         Err(m) => sink.add(
             "unscannable",
             Some(0),
-            m.clone(),
+            m.to_string(),
             format!("the .npy header cannot be read: {m}"),
         ),
     }

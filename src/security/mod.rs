@@ -204,7 +204,7 @@ fn npy_file<R: Read + Seek>(r: &mut BufReader<R>, sink: &mut Sink) -> std::io::R
         Err(m) => sink.add(
             "unscannable",
             Some(0),
-            m.clone(),
+            m.to_string(),
             format!("the .npy header cannot be read: {m}"),
         ),
     }

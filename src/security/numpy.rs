@@ -2,6 +2,8 @@
 //! matters for security: an object dtype (`O`, alone or inside a structured dtype) means the array data
 //! is a pickle, which `numpy.load(allow_pickle=True)` unpickles.
 
+use crate::error::{Error, Result};
+
 /// What an `.npy` header says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NpyHeader {
@@ -19,8 +21,14 @@ const MAX_HEADER: usize = 1 << 20;
 /// Bytes of a file needed to parse any header we accept.
 pub const HEAD_NEEDED: usize = 12 + MAX_HEADER;
 
-/// Parse an `.npy` header from the first bytes of the file.
-pub fn parse_header(head: &[u8]) -> Result<NpyHeader, String> {
+/// Parse an `.npy` header from the first bytes of the file; a header that cannot be read is an
+/// [`Error::Invalid`] saying why.
+pub fn parse_header(head: &[u8]) -> Result<NpyHeader> {
+    header(head).map_err(Error::Invalid)
+}
+
+/// [`parse_header`] with the reason as text.
+fn header(head: &[u8]) -> std::result::Result<NpyHeader, String> {
     if !head.starts_with(b"\x93NUMPY") || head.len() < 10 {
         return Err("not an .npy header".into());
     }

@@ -9,6 +9,7 @@ pub mod files;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -176,4 +177,52 @@ pub fn fixture_models() -> Vec<(String, PathBuf)> {
 /// True when `AIBOM_BLESS=1`: snapshot tests rewrite their committed files instead of comparing.
 pub fn blessing() -> bool {
     std::env::var_os("AIBOM_BLESS").is_some_and(|v| v == "1")
+}
+
+/// `test_data/` of the sigstore-verify crate (a dependency, pinned by Cargo.lock's checksum), read where
+/// cargo unpacked it: real Sigstore bundles are never copied into this repository. Found through
+/// `cargo metadata` for the host platform; the crate's source is always present when a test builds,
+/// since it is compiled.
+pub fn sigstore_verify_test_data() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        // Only the host's packages: a build never downloads the crates other platforms need, so an
+        // unfiltered `cargo metadata --offline` fails on a registry that holds just what was built.
+        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+        let vv = std::process::Command::new(rustc)
+            .arg("-vV")
+            .output()
+            .expect("run rustc -vV");
+        let host = String::from_utf8_lossy(&vv.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+            .expect("rustc -vV names the host triple");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        let out = std::process::Command::new(cargo)
+            .args(["metadata", "--format-version", "1", "--offline"])
+            .args(["--filter-platform", &host])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run cargo metadata");
+        assert!(
+            out.status.success(),
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let meta: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
+        let manifest = meta["packages"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .find(|p| p["name"] == "sigstore-verify")
+            .and_then(|p| p["manifest_path"].as_str())
+            .expect("sigstore-verify in the dependency graph");
+        let dir = PathBuf::from(manifest)
+            .parent()
+            .expect("crate dir")
+            .join("test_data");
+        assert!(dir.is_dir(), "{} missing", dir.display());
+        dir
+    })
 }
