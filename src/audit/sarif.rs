@@ -1,4 +1,5 @@
-//! The audit report as SARIF 2.1.0 (`-o sarif`), for GitHub and GitLab code scanning: one run of the
+//! The audit report as SARIF 2.1.0 (`-o sarif`), for code scanning (written to GitHub's rules for
+//! ingesting SARIF, valid for any SARIF 2.1.0 consumer): one run of the
 //! `aibom` driver, one reporting descriptor per code that has a result (id = the code, a PascalCase
 //! name, the code's summary, what it comes from, and help on what to do — no help URI, since aibom
 //! publishes none), and one SARIF result per [`AuditResult`] in report order. `deny` is `error`, `warn`
