@@ -914,3 +914,51 @@ fn severities_other_than_the_default_are_kept_on_the_result() {
         .unwrap();
     assert_eq!(rule["properties"]["security-severity"], "9.5");
 }
+
+/// The audit façade on a model written here: a real scan's report, rendered. The model lives under
+/// cargo's test directory and is named relative to the working directory when it can be, as a CI job
+/// names a model in its checkout.
+#[test]
+fn a_real_audit_of_a_model_directory() {
+    use aibom::pipeline::{audit, AuditInput, AuditTarget, ScanOptions};
+    let root = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let model = root.path().join("tiny model");
+    std::fs::create_dir(&model).unwrap();
+    // `posix.system('id')` as a protocol-2 pickle: PROTO, then GLOBAL at byte 2.
+    std::fs::write(
+        model.join("model.pkl"),
+        b"\x80\x02cposix\nsystem\nX\x02\x00\x00\x00id\x85R.",
+    )
+    .unwrap();
+    std::fs::write(model.join("config.json"), b"{}").unwrap();
+    let cwd = std::env::current_dir().unwrap();
+    let given = model
+        .strip_prefix(&cwd)
+        .map_or(model.clone(), Path::to_path_buf);
+    let report = audit(
+        &AuditTarget::Model(given.clone()),
+        &AuditInput::default(),
+        &policy("version = 1\n[formats]\ndeny = [\"pickle\"]\n"),
+        &ScanOptions::default(),
+        &aibom::hash::NoProgress,
+    )
+    .unwrap()
+    .report;
+    let s = sarif::render(&report);
+    dump("facade-directory", &s);
+    let v = parse(&s);
+    let p = one(&v, "pickle-dangerous-import");
+    let (uri, base) = artifact(p);
+    assert!(uri.ends_with("/tiny%20model/model.pkl"), "{uri}");
+    assert_eq!(base.is_some(), given.is_relative(), "{uri}");
+    assert_eq!(
+        p["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"byteOffset": 2})
+    );
+    assert_eq!(p["level"], "error");
+    assert_eq!(artifact(one(&v, "format-denied")).0, uri);
+    assert!(artifact(one(&v, "license-missing"))
+        .0
+        .ends_with("/tiny%20model/"));
+    assert_eq!(sarif::render(&report), s);
+}
