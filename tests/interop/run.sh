@@ -73,6 +73,7 @@ boms="${CARGO_TARGET_DIR:-target}/interop-boms"
 rm -rf "${boms}"
 AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom --test analyze >/dev/null || status=1
 "${venv}/bin/python" tests/interop/bom_validate.py --aibom "${aibom}" --dump-dir "${boms}" || status=1
+bash tests/interop/sarif_check.sh "${venv}/bin/python" || status=1  # audit SARIF vs. the SARIF Multitool (npm, pinned in tests/interop/sarif/) and the SARIF schema
 "${venv}/bin/python" tests/interop/onnx_fixture_check.py || status=1
 "${venv}/bin/python" tests/interop/gguf_fixture_check.py || status=1
 # The pickle walker (examples/pickle_walk) against pickletools, on pickles written by Python's pickle
