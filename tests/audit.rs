@@ -337,6 +337,7 @@ fn format_rules_deny_pickle_and_remote_code() {
         ("modeling_x.py", b"import torch\n"),
         ("model.safetensors", &safetensors()),
         ("training_args.bin", b"\x80\x02}q\x00."),
+        ("legacy.pkl", b"(dp0\nS'a'\np1\nI1\ns."),
     ]);
     policy(
         t.path(),
@@ -351,7 +352,12 @@ fn format_rules_deny_pickle_and_remote_code() {
         .filter(|r| r["code"] == "format-denied")
         .map(|r| r["path"].as_str().unwrap())
         .collect();
-    assert_eq!(denied, ["modeling_x.py", "training_args.bin"], "{v}");
+    // A protocol-0 pickle sniffs as text: its name still says what it is.
+    assert_eq!(
+        denied,
+        ["legacy.pkl", "modeling_x.py", "training_args.bin"],
+        "{v}"
+    );
     policy(t.path(), "[formats]\ndeny = [\"gguf\"]\n");
     assert_eq!(audit_json(t.path(), &["m"]).0, 0);
 }

@@ -593,10 +593,19 @@ fn format_matches(name: &str, subject: &Subject, file: &super::subject::SubjectF
             .any(|f| f.path.as_deref() == Some(file.path.as_str()) && codes.contains(&f.code))
     };
     match name {
-        "pickle" => matches!(
-            file.format.as_str(),
-            "pickle" | "pytorch-zip" | "pytorch-tar"
-        ),
+        // By content, by name (protocol 0 and 1 pickles sniff as text), or by what the security
+        // analysis found in it.
+        "pickle" => {
+            matches!(
+                file.format.as_str(),
+                "pickle" | "pytorch-zip" | "pytorch-tar"
+            ) || [".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt"]
+                .iter()
+                .any(|e| file.path.to_ascii_lowercase().ends_with(e))
+                || subject.findings.iter().any(|f| {
+                    f.path.as_deref() == Some(file.path.as_str()) && f.code.starts_with("pickle-")
+                })
+        }
         "torchscript" => has(&["torchscript-code"]),
         "remote-code" => subject.findings.iter().any(|f| {
             matches!(f.code, "remote-code" | "remote-code-external")

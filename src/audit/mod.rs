@@ -10,7 +10,7 @@
 //! (`pipeline::audit`).
 
 pub mod bom;
-pub mod evaluate;
+mod evaluate;
 pub mod human;
 pub mod rules;
 pub mod sarif;

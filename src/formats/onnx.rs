@@ -31,7 +31,7 @@ const MAX_LIST: usize = 10_000;
 /// Most distinct element types kept apart; elements of further (undefined) types are counted under
 /// [`OTHER_DTYPES`].
 const MAX_DTYPES: usize = 64;
-/// Where elements of element types beyond [`MAX_DTYPES`] distinct ones are counted.
+/// Where elements of element types beyond `MAX_DTYPES` distinct ones are counted.
 pub const OTHER_DTYPES: &str = "ONNX_TYPE_OTHER";
 
 /// Facts from an ONNX ModelProto.
