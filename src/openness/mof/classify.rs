@@ -1,30 +1,6 @@
 //! The Model Openness Tool's classification of a release, re-implemented: each component's licence
-//! and status, each class's component lists and progress percentage, and the class reached.
-//!
-//! The rules, as the tool applies them (`ModelEvaluator`, `ModelUpdater`):
-//! 1. A component is included when the release lists it (by exact name; listed twice, the last
-//!    entry counts).
-//! 2. Its licence is its own `license` when the key is there — `unlicensed` or an empty value then
-//!    means "no licence", with no fallback — else the release's licence for its content type, else
-//!    the distribution licence, else none. (Empty and PHP's falsy `"0"` count as not set.)
-//! 3. Status: open licence ([`super::licence::is_open`]) → counts; no licence → unlicensed; any
-//!    other licence → invalid. An open licence that is not type-appropriate still counts, with a
-//!    warning.
-//! 4. For each class, cumulatively (II includes III's components, I includes both): required
-//!    components go to `included`, `invalid`, `unlicensed` or `missing`; optional listed ones to
-//!    `optional`, `invalid` or `unlicensed` (they never change a percentage).
-//! 5. Technical report omission: when the technical report is not counted in Class III and the
-//!    research paper is listed (any status), the report leaves every `missing` list and the paper is
-//!    added to Classes III and II with its status — so an open paper stands in for the report.
-//! 6. Progress of class k: walking from III down to k, the required counts add up (6, 4, 4 → 6, 10,
-//!    14); if a class above k has fewer included components than the running total, k's progress is
-//!    0. Otherwise it is included(k) / total × 100, capped at 100, where for Class I the total is one
-//!    less when the paper is counted and the report is not.
-//! 7. A class is met at exactly 100; the release's class is the most open class met, else none.
-//!
-//! Things the tool does not do and neither does this: there is no special case for a data card
-//! whose content sits in the model card, nor for evaluation results inside a card or paper — such a
-//! release lists the component (pointing `component_path` at the file that holds it).
+//! and status, each class's component lists and progress percentage, and the class reached. The rules
+//! are documented on [`classify`].
 
 use std::collections::BTreeMap;
 
@@ -253,15 +229,51 @@ fn index(class: MofClass) -> usize {
     }
 }
 
-/// Classify `release` as the Model Openness Tool does (see the module docs for the rules).
+/// Classify `release` as the Model Openness Tool does.
+///
+/// The rules, as the tool applies them (`ModelEvaluator`, `ModelUpdater`):
+/// 1. A component is included when the release lists it (by exact name; listed twice, the last
+///    entry counts).
+/// 2. Its licence is its own `license` when the key is there — `unlicensed` or an empty value then
+///    means "no licence", with no fallback — else the release's licence for its content type, else
+///    the distribution licence, else none. (Empty and PHP's falsy `"0"` count as not set.)
+/// 3. Status: open licence ([`super::licence::is_open`]) → counts; no licence → unlicensed; any
+///    other licence → invalid. An open licence that is not type-appropriate still counts, with a
+///    warning.
+/// 4. For each class, cumulatively (II includes III's components, I includes both): required
+///    components go to `included`, `invalid`, `unlicensed` or `missing`; optional listed ones to
+///    `optional`, `invalid` or `unlicensed` (they never change a percentage).
+/// 5. Technical report omission: when the technical report is not counted in Class III and the
+///    research paper is listed (any status), the report leaves every `missing` list and the paper is
+///    added to Classes III and II with its status — so an open paper stands in for the report.
+/// 6. Progress of class k: walking from III down to k, the required counts add up (6, 4, 4 → 6, 10,
+///    14); if a class above k has fewer included components than the running total, k's progress is
+///    0. Otherwise it is included(k) / total × 100, capped at 100, where for Class I the total is one
+///    less when the paper is counted and the report is not.
+/// 7. A class is met at exactly 100; the release's class is the most open class met, else none.
+///
+/// Things the tool does not do and neither does this: there is no special case for a data card
+/// whose content sits in the model card, nor for evaluation results inside a card or paper — such a
+/// release lists the component (pointing `component_path` at the file that holds it).
+///
+/// Where this differs from the tool: a name that is not one of the 17 is ignored with a warning (the
+/// tool files it under whichever component comes first in its list; [`super::read_yaml`] refuses
+/// such a file), and the licence tables differ as described in [`super::licence`].
 pub fn classify(release: &Release) -> Classification {
     // Rule 1: the last entry of a name counts.
     let mut entries: BTreeMap<u8, &ReleaseComponent> = BTreeMap::new();
     let mut times: BTreeMap<u8, usize> = BTreeMap::new();
+    let mut unknown = Vec::new();
     for e in &release.components {
-        if let Some(c) = super::component_by_name(&e.name) {
-            entries.insert(c.id, e);
-            *times.entry(c.id).or_default() += 1;
+        match super::component_by_name(&e.name) {
+            Some(c) => {
+                entries.insert(c.id, e);
+                *times.entry(c.id).or_default() += 1;
+            }
+            None => unknown.push(format!(
+                "{:?} is not a MOF component name; the entry is ignored",
+                e.name
+            )),
         }
     }
 
@@ -343,7 +355,7 @@ pub fn classify(release: &Release) -> Classification {
         .collect();
 
     // Warnings: listed twice, open but not type-appropriate, licence values worth a second look.
-    let mut warnings = Vec::new();
+    let mut warnings = unknown;
     for (&id, &n) in &times {
         if n > 1 {
             let r = components.iter_mut().find(|r| r.id == id).expect("table");
@@ -546,5 +558,72 @@ fn roman(k: MofClass) -> &'static str {
         MofClass::III => "III",
         MofClass::II => "II",
         MofClass::I => "I",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::openness::mof::{GlobalLicence, ReleaseComponent};
+
+    fn entry(name: &str, license: Option<&str>) -> ReleaseComponent {
+        ReleaseComponent {
+            name: name.to_owned(),
+            license: license.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn resolution_follows_the_tools_order_and_php_emptiness() {
+        let mut g = GlobalLicences {
+            distribution: Some(GlobalLicence::new("Apache-2.0", Some("D".into()))),
+            document: Some(GlobalLicence::new("0", Some("T".into()))),
+            ..Default::default()
+        };
+        let doc = ContentType::Document;
+        // "0" is empty for PHP: the document licence is skipped, the distribution one used...
+        assert_eq!(
+            resolve(Some(&entry("Model card", None)), doc, &g),
+            (Some("Apache-2.0".into()), Some(LicenceSource::Distribution))
+        );
+        // ...but the path shown is the first one set, the document path.
+        assert_eq!(
+            licence_path(Some(&entry("Model card", None)), doc, &g),
+            Some("T".into())
+        );
+        // A component licence of "0" is no licence, without fallback.
+        assert_eq!(
+            resolve(Some(&entry("Model card", Some("0"))), doc, &g),
+            (None, Some(LicenceSource::Component))
+        );
+        g.document = Some(GlobalLicence::new("CC-BY-4.0", None));
+        assert_eq!(
+            resolve(Some(&entry("Model card", None)), doc, &g),
+            (Some("CC-BY-4.0".into()), Some(LicenceSource::ContentType))
+        );
+        assert_eq!(
+            resolve(None, ContentType::Code, &GlobalLicences::default()),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn unknown_names_are_ignored_with_a_warning() {
+        let release = Release {
+            components: vec![
+                entry("Weights", Some("MIT")),
+                entry("Model architecture", Some("MIT")),
+            ],
+            ..Default::default()
+        };
+        let c = classify(&release);
+        assert_eq!(c.class_result(MofClass::III).included, vec![9]);
+        assert_eq!(
+            c.warnings,
+            vec!["\"Weights\" is not a MOF component name; the entry is ignored"]
+        );
+        // (1 / 6) × 100, the tool's order of operations.
+        assert_eq!(c.progress(MofClass::III), 16.666666666666664);
     }
 }

@@ -215,11 +215,18 @@ fn suggest(value: &str) -> Option<String> {
     if v.is_empty() || v.len() > 200 {
         return None;
     }
-    if let Some(l) = spdx::identifiers::LICENSES
-        .iter()
-        .find(|l| l.name.eq_ignore_ascii_case(v))
-    {
-        return is_open(l.name).then(|| l.name.to_owned());
+    // The value itself in another case, or written with spaces and the word "licence".
+    let words: Vec<&str> = v
+        .split_whitespace()
+        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "license" | "licence"))
+        .collect();
+    for candidate in [v.to_owned(), words.join("-")] {
+        if let Some(l) = spdx::identifiers::LICENSES
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(&candidate))
+        {
+            return (is_open(l.name) && l.name != value).then(|| l.name.to_owned());
+        }
     }
     let mut res = license::resolve_hub_id(v);
     if res.expression.is_none() {
@@ -293,6 +300,15 @@ mod tests {
         assert_eq!(hint("CC-BY-NC-4.0"), None);
         let h = hint("apache-2.0").unwrap();
         assert!(h.contains("Apache-2.0 would be open"), "{h}");
+        for (value, id) in [
+            ("Apache 2.0", "Apache-2.0"),
+            ("MIT license", "MIT"),
+            ("Apache License 2.0", "Apache-2.0"),
+            ("CC BY-SA 4.0", "CC-BY-SA-4.0"),
+        ] {
+            let h = hint(value).unwrap_or_default();
+            assert!(h.contains(&format!("{id} would be open")), "{value}: {h}");
+        }
         let h = hint("Apache-2.0 OR MIT").unwrap();
         assert!(h.contains("expression"), "{h}");
         let h = hint("PDDL-1.0").unwrap();
