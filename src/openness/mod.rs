@@ -7,5 +7,6 @@
 pub mod euaia;
 pub mod evidence;
 pub mod licence;
+pub mod mof;
 pub mod osaid;
 pub mod training_summary;
