@@ -105,6 +105,40 @@ impl FromStr for AuditFormat {
     }
 }
 
+/// A report format `aibom assess` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssessFormat {
+    /// MOF class, OSAID elements and the EU AI Act pre-check, for people.
+    Human,
+    /// The full assessment as JSON.
+    Json,
+    /// The release as a Model Openness Tool YAML document.
+    MofYaml,
+    /// A Markdown draft of the EU AI Act Art. 53(1)(d) public summary of training content.
+    EuTrainingSummary,
+}
+
+impl AssessFormat {
+    pub const NAMES: &'static str = "human, json, mof-yaml, eu-training-summary";
+}
+
+impl FromStr for AssessFormat {
+    type Err = String;
+
+    fn from_str(fmt: &str) -> std::result::Result<Self, Self::Err> {
+        match fmt {
+            "human" => Ok(AssessFormat::Human),
+            "json" => Ok(AssessFormat::Json),
+            "mof-yaml" => Ok(AssessFormat::MofYaml),
+            "eu-training-summary" => Ok(AssessFormat::EuTrainingSummary),
+            _ => Err(format!(
+                "unknown output format '{fmt}' (expected one of: {})",
+                AssessFormat::NAMES
+            )),
+        }
+    }
+}
+
 /// One `-o FORMAT[=PATH]`: a format, written to `path` or to stdout when there is none (or it is `-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputSpec<F = ReportFormat> {

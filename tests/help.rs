@@ -8,7 +8,7 @@ use std::process::Output;
 
 mod util;
 
-const SUBCOMMANDS: [&str; 10] = [
+const SUBCOMMANDS: [&str; 11] = [
     "scan",
     "digest",
     "keygen",
@@ -16,6 +16,7 @@ const SUBCOMMANDS: [&str; 10] = [
     "attest",
     "verify",
     "audit",
+    "assess",
     "init",
     "completions",
     "man",

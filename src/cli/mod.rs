@@ -10,6 +10,7 @@
 //! fixes it. One file per subcommand; help texts are pinned by `tests/help.rs`.
 
 mod args;
+mod assess;
 mod attest;
 mod audit;
 mod completions;
@@ -96,6 +97,12 @@ enum Command {
         after_help = "Examples:\n  aibom init                                               write aibom.toml, the policy template\n  aibom audit ./model                                      ./aibom.toml, or the built-in policy\n  aibom audit ./model --policy release.toml -o human -o sarif=aibom.sarif\n  aibom audit ./model --bundle model.sig --key release.pub -D license-missing\n  aibom audit ./model --bom vendor.cdx.json                the files must match the vendor's BOM\n  aibom audit --bom vendor.cdx.json --policy intake.toml    audit what the BOM records\n  aibom audit --bundle m.aibom.sigstore.json --key vendor.pub   audit what the vendor attested\n  aibom audit --hf-cache ~/.cache/huggingface/hub/models--org--name\n\n-A/-W/-D CODE set a code's level (allow, warn, deny) over the policy file; docs/audit.md lists\nevery code. Findings at or above the policy's fail-on severity (default high) are denied.\n\nExit codes: 0 policy passed, 1 policy violated, 2 the audit could not run (invalid policy included)."
     )]
     Audit(audit::AuditArgs),
+    /// Assess openness and compliance from the files: MOF class (as the Model Openness Tool classifies),
+    /// OSAID 1.0 elements, EU AI Act pre-check; or classify a MOF YAML document.
+    #[command(
+        after_help = "Examples:\n  aibom assess ./model\n  aibom assess ./model -o json=assessment.json -o mof-yaml=model.mof.yaml\n  aibom assess ./model --declare systemic-risk=no --declare monetised=no\n  aibom assess ./model -o eu-training-summary=training-summary.md\n  aibom assess --mof published.yml                     classify a Model Openness Tool YAML\n\nEvery verdict names the files (and their SHA-256) it rests on; what files cannot show is marked\nfor human review or asked for as a declaration. Not legal advice.\n\nExit codes: 0 the assessment ran, 2 it could not (aibom audit turns verdicts into a gate)."
+    )]
+    Assess(assess::AssessArgs),
     /// Write a commented audit policy template (aibom.toml).
     #[command(
         after_help = "Examples:\n  aibom init                      writes ./aibom.toml\n  aibom init policies/release.toml\n  aibom init - | less\n\nAn existing file is not replaced unless --force is given."
@@ -125,6 +132,7 @@ pub fn run() -> ExitCode {
         Command::Attest(a) => attest::run(a, g),
         Command::Verify(a) => verify::run(a, g),
         Command::Audit(a) => audit::run(a, g),
+        Command::Assess(a) => assess::run(a, g),
         Command::Init(a) => init::run(a, g),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),

@@ -139,6 +139,36 @@ fn is_sample_output(path: &str) -> bool {
         || base.starts_with("samples.")
 }
 
+/// Evaluation data: data files under an evaluation directory (`eval/`, `evaluation/`, `eval_data/`,
+/// `test_data/`, `benchmarks/`).
+fn is_evaluation_data(f: &FileRecord) -> bool {
+    if matches!(
+        f.role,
+        Role::Code | Role::Config | Role::Weights | Role::Documentation
+    ) {
+        return false;
+    }
+    let lower = f.path.to_ascii_lowercase();
+    let base = lower.rsplit('/').next().unwrap_or(&lower);
+    let data_ext = [
+        ".jsonl", ".csv", ".tsv", ".parquet", ".arrow", ".json", ".txt",
+    ]
+    .iter()
+    .any(|e| base.ends_with(e));
+    data_ext
+        && lower.split('/').rev().skip(1).any(|d| {
+            matches!(
+                d,
+                "eval"
+                    | "evaluation"
+                    | "eval_data"
+                    | "evaluation_data"
+                    | "test_data"
+                    | "benchmarks"
+            )
+        })
+}
+
 /// Technical reports and papers shipped as files.
 fn document_kind(path: &str) -> Option<u8> {
     let lower = path.to_ascii_lowercase();
@@ -283,6 +313,8 @@ pub fn collect_from(files: &[FileRecord], facts: &ModelFacts) -> Vec<ComponentEv
             k
         } else if f.role == Role::DataManifest {
             Some(id::DATA_CARD)
+        } else if is_evaluation_data(f) {
+            Some(id::EVALUATION_DATA)
         } else if is_sample_output(&f.path) {
             Some(id::SAMPLE_OUTPUTS)
         } else if let Some(k) = document_kind(&f.path) {
@@ -434,6 +466,8 @@ pub fn collect_from(files: &[FileRecord], facts: &ModelFacts) -> Vec<ComponentEv
             "{} declared dependenc(ies); their licences are the libraries' own",
             facts.libraries.len()
         ));
+        out[i].licence_source =
+            Some("the libraries' own licences (not in the directory)".to_string());
     }
     // Architecture declared by configuration only: the implementation is in a library.
     {
@@ -463,7 +497,11 @@ pub fn collect_from(files: &[FileRecord], facts: &ModelFacts) -> Vec<ComponentEv
         } else {
             Found::Absent
         };
-        if c.found != Found::InDirectory || c.licence.is_some() || c.id == id::DATASETS {
+        if c.found != Found::InDirectory
+            || c.licence.is_some()
+            || c.id == id::DATASETS
+            || c.id == id::SUPPORTING_LIBRARIES
+        {
             continue;
         }
         let own: Vec<&Licence> = code_licences

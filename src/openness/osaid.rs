@@ -228,7 +228,7 @@ pub fn assess(ev: &[ComponentEvidence], facts: &ModelFacts) -> Assessment {
         (id::ARCHITECTURE, "code.architecture", "Model architecture"),
     ] {
         let mut e = by_component(ev, cid, eid, title, true);
-        if cid == id::SUPPORTING_LIBRARIES && e.status == Status::SatisfiedByEvidence {
+        if cid == id::SUPPORTING_LIBRARIES && component(ev, cid).found == Found::InDirectory {
             // The manifest is here; the libraries' own licences are theirs.
             e.status = Status::NeedsHumanReview;
             e.reason =

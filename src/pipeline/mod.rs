@@ -5,6 +5,7 @@
 //! against that scan, the policy evaluated). The CLI parses flags, calls one of these, renders and maps the exit code;
 //! tests call the same functions and get the same bytes.
 
+mod assess;
 mod audit;
 mod scan;
 mod verify;
@@ -12,6 +13,7 @@ mod verify;
 pub use crate::attest::verify::{NeededMethod, Target, VerifyReport};
 pub use crate::hfcache::CacheReport;
 pub use crate::scan::{HashedModel, ScanOptions};
+pub use assess::{assess, assess_mof, declare, Assessed};
 pub use audit::{audit, default_bundles, Audit, AuditInput, AuditTarget};
 pub use scan::{hash, scan, Scan};
 pub use verify::{
