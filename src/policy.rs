@@ -91,6 +91,7 @@ pub struct Policy {
     pub security: Security,
     pub formats: Formats,
     pub documentation: Documentation,
+    pub openness: Openness,
     /// Level of each code named in `[rules]`.
     pub rules: BTreeMap<String, Level>,
 }
@@ -228,6 +229,15 @@ pub struct Documentation {
     pub require_training_data: bool,
 }
 
+/// `[openness]`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Openness {
+    /// The least open Model Openness Framework class accepted (`III`, `II` or `I`; I is the most open).
+    pub min_mof_class: Option<crate::openness::mof::MofClass>,
+    /// OSAID 1.0 elements that must be satisfied by evidence (`code.training`, `freedom.use`, ...).
+    pub require_osaid: Vec<String>,
+}
+
 /// The completeness item keys `[documentation] require` accepts.
 pub const DOCUMENTATION_ITEMS: &[&str] = &[
     "licence",
@@ -263,6 +273,8 @@ struct RawPolicy {
     formats: RawFormats,
     #[serde(default)]
     documentation: RawDocumentation,
+    #[serde(default)]
+    openness: RawOpenness,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Level>,
 }
@@ -333,6 +345,14 @@ struct RawDocumentation {
     min_completeness: Option<Spanned<u32>>,
     #[serde(default)]
     require_training_data: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOpenness {
+    min_mof_class: Option<Spanned<String>>,
+    #[serde(default)]
+    require_osaid: Vec<Spanned<String>>,
 }
 
 /// 1-based line and column of byte `offset` in `text`.
@@ -567,6 +587,34 @@ impl Policy {
             Some(m) => *m.get_ref(),
             None => 0,
         };
+        let min_mof_class = match &raw.openness.min_mof_class {
+            None => None,
+            Some(c) => Some(match c.get_ref().trim() {
+                "III" | "3" => crate::openness::mof::MofClass::III,
+                "II" | "2" => crate::openness::mof::MofClass::II,
+                "I" | "1" => crate::openness::mof::MofClass::I,
+                other => {
+                    return Err(err(
+                        c.span(),
+                        format!("min-mof-class '{other}': expected \"III\", \"II\" or \"I\" (I is the most open)"),
+                    ))
+                }
+            }),
+        };
+        let mut require_osaid = Vec::new();
+        for e in &raw.openness.require_osaid {
+            if !crate::openness::osaid::ELEMENT_IDS.contains(&e.get_ref().as_str()) {
+                return Err(err(
+                    e.span(),
+                    format!(
+                        "unknown OSAID element '{}' (expected one of: {})",
+                        e.get_ref(),
+                        crate::openness::osaid::ELEMENT_IDS.join(", ")
+                    ),
+                ));
+            }
+            require_osaid.push(e.get_ref().clone());
+        }
         Ok(Policy {
             source: None,
             sha256: None,
@@ -578,6 +626,10 @@ impl Policy {
                 require,
                 min_completeness,
                 require_training_data: raw.documentation.require_training_data,
+            },
+            openness: Openness {
+                min_mof_class,
+                require_osaid,
             },
             rules: rules_out,
         })
@@ -648,6 +700,16 @@ require = []
 min-completeness = 0
 # Training data must be named: datasets, a Croissant manifest or a training-data section (rule training-data-missing).
 require-training-data = false
+
+[openness]
+# The least open Model Openness Framework class accepted, as the Model Openness Tool classifies the
+# evidence (aibom assess): "III" (open model), "II" (open tooling), "I" (open science, the most open)
+# (rule mof-class-below-minimum).
+# min-mof-class = "III"
+# OSAID 1.0 elements that must be satisfied by evidence (rule osaid-element-unmet): data-information.*,
+# code.data-processing, code.training, code.validation-testing, code.supporting-libraries,
+# code.inference, code.architecture, parameters, freedom.use, freedom.study, freedom.modify, freedom.share.
+require-osaid = []
 
 [rules]
 # The level of any code, cargo-deny style: "allow", "warn" or "deny" (the command line's -A/-W/-D win).

@@ -629,3 +629,55 @@ fn a_single_model_file_is_audited() {
     assert_eq!(v["target"]["files"], 1);
     assert!(has(&v, "pickle-dangerous-import", "deny"), "{v}");
 }
+
+#[test]
+fn openness_rules_judge_the_assessment_of_the_files() {
+    let t = clean_model();
+    policy(
+        t.path(),
+        "[openness]\nmin-mof-class = \"III\"\nrequire-osaid = [\"parameters\", \"freedom.use\", \"code.training\"]\n",
+    );
+    let (c, v) = audit_json(t.path(), &["m"]);
+    assert_eq!(c, 1, "{v}");
+    assert!(has(&v, "mof-class-below-minimum", "deny"), "{v}");
+    let unmet: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["code"] == "osaid-element-unmet")
+        .map(|r| r["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(unmet.len(), 1, "{v}");
+    assert!(unmet[0].contains("code.training"), "{}", unmet[0]);
+    // Without the files there is nothing to assess.
+    let o = run(aibom(t.path()).args(["scan", "m", "-o", "cyclonedx-json=bom.json"]));
+    assert_eq!(code(&o), 0);
+    let (c, v) = audit_json(t.path(), &["--bom", "bom.json"]);
+    assert_eq!(c, 1);
+    assert!(has(&v, "openness-unassessed", "deny"), "{v}");
+    // Unknown values are named by line.
+    fs::write(
+        t.path().join("bad.toml"),
+        "version = 1\n[openness]\nmin-mof-class = \"IV\"\n",
+    )
+    .unwrap();
+    let o = audit(t.path(), &["m", "--policy", "bad.toml"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        err(&o).contains("bad.toml:3:17: min-mof-class 'IV'"),
+        "{}",
+        err(&o)
+    );
+    fs::write(
+        t.path().join("bad.toml"),
+        "version = 1\n[openness]\nrequire-osaid = [\"code.magic\"]\n",
+    )
+    .unwrap();
+    let o = audit(t.path(), &["m", "--policy", "bad.toml"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        err(&o).contains("unknown OSAID element 'code.magic'"),
+        "{}",
+        err(&o)
+    );
+}

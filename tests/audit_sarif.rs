@@ -169,6 +169,16 @@ fn subject(path: &str) -> Subject {
             },
         ],
         training_data: false,
+        openness: Some(aibom::audit::subject::SubjectOpenness {
+            mof_class: None,
+            mof_label: "Unclassified".to_string(),
+            mof_progress: [50.0, 0.0, 0.0],
+            osaid: vec![(
+                "code.training".to_string(),
+                false,
+                "nothing in the directory is, or points to, it".to_string(),
+            )],
+        }),
     }
 }
 
@@ -210,6 +220,10 @@ deny = ["pickle"]
 require = ["intended-uses", "limitations"]
 min-completeness = 60
 require-training-data = true
+
+[openness]
+min-mof-class = "III"
+require-osaid = ["code.training"]
 
 [rules]
 "remote-code" = "deny"
@@ -351,7 +365,8 @@ fn every_category_has_results_and_the_log_has_the_shape_github_reads() {
             "security",
             "format",
             "documentation",
-            "policy"
+            "policy",
+            "openness"
         ]),
         "{report:#?}"
     );
@@ -780,6 +795,7 @@ fn a_single_file_model_given_by_an_absolute_path_has_file_uris() {
         completeness: Some(10),
         missing: vec![],
         training_data: false,
+        openness: None,
     };
     let mut p = policy("version = 1\n[documentation]\nmin-completeness = 50\n");
     p.source = Some(PathBuf::from(format!("{dir}/aibom.toml")));

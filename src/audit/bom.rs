@@ -212,5 +212,6 @@ pub fn subject(bom: &Value, path: &str) -> Result<Subject> {
         completeness,
         missing,
         training_data,
+        openness: None,
     })
 }

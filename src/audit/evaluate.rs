@@ -132,6 +132,7 @@ pub fn evaluate(
     cache(evidence, &mut c);
     formats(subject, policy, &mut c);
     documentation(subject, policy, &mut c);
+    openness(subject, policy, &mut c);
 
     // Levels: command line, then [rules], then the default.
     let level_of = |cand: &Candidate| {
@@ -720,6 +721,48 @@ fn documentation(subject: &Subject, policy: &Policy, out: &mut Vec<Candidate>) {
     }
 }
 
+fn openness(subject: &Subject, policy: &Policy, out: &mut Vec<Candidate>) {
+    let o = &policy.openness;
+    if o.min_mof_class.is_none() && o.require_osaid.is_empty() {
+        return;
+    }
+    let Some(a) = &subject.openness else {
+        out.push(Candidate::new(
+            "openness-unassessed",
+            Level::Deny,
+            "the policy has [openness] requirements, and the input carries no files to assess them; audit the model directory".to_string(),
+        ));
+        return;
+    };
+    if let Some(min) = o.min_mof_class {
+        if a.mof_class.is_none_or(|c| c < min) {
+            out.push(Candidate::new(
+                "mof-class-below-minimum",
+                Level::Deny,
+                format!(
+                    "the evidence makes the model {} (Class III {:.0}%, Class II {:.0}%, Class I {:.0}%); the policy requires {} or more open (aibom assess lists what is missing)",
+                    a.mof_label,
+                    a.mof_progress[0],
+                    a.mof_progress[1],
+                    a.mof_progress[2],
+                    min.label()
+                ),
+            ));
+        }
+    }
+    for id in &o.require_osaid {
+        if let Some((_, ok, reason)) = a.osaid.iter().find(|(e, _, _)| e == id) {
+            if !ok {
+                out.push(Candidate::new(
+                    "osaid-element-unmet",
+                    Level::Deny,
+                    format!("OSAID element {id} is not satisfied by evidence: {reason}"),
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -742,6 +785,7 @@ mod tests {
             completeness: Some(100),
             missing: Vec::new(),
             training_data: true,
+            openness: None,
         }
     }
 

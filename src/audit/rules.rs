@@ -28,16 +28,19 @@ pub enum Category {
     Documentation,
     /// The policy's own bookkeeping (exceptions).
     Policy,
+    /// Openness frameworks (MOF class, OSAID elements).
+    Openness,
 }
 
 impl Category {
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 7] = [
         Category::License,
         Category::Integrity,
         Category::Security,
         Category::Format,
         Category::Documentation,
         Category::Policy,
+        Category::Openness,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Category {
             Category::Format => "format",
             Category::Documentation => "documentation",
             Category::Policy => "policy",
+            Category::Openness => "openness",
         }
     }
 }
@@ -108,6 +112,9 @@ pub const RULES: &[CodeInfo] = &[
     rule("completeness-below-minimum", Category::Documentation, Severity::Medium, "The documentation completeness score is below the policy's minimum."),
     rule("training-data-missing", Category::Documentation, Severity::Medium, "The model names no training data (datasets, a Croissant manifest or a training-data section) and the policy requires it."),
     rule("finding-unknown", Category::Security, Severity::High, "A BOM records a finding whose code this aibom does not know; it is judged by the severity the BOM gives it."),
+    rule("mof-class-below-minimum", Category::Openness, Severity::Medium, "The model's Model Openness Framework class, as the Model Openness Tool classifies the evidence, is below the policy's minimum."),
+    rule("osaid-element-unmet", Category::Openness, Severity::Medium, "An Open Source AI Definition element the policy requires is not satisfied by evidence in the directory."),
+    rule("openness-unassessed", Category::Openness, Severity::Medium, "The policy has openness requirements, and the input (a BOM or attestation without the files) carries no evidence to assess them."),
     rule("exception-stale", Category::Policy, Severity::Medium, "A policy exception names a file whose SHA-256 has changed (or that is gone), so it no longer applies."),
     rule("exception-unused", Category::Policy, Severity::Low, "A policy exception matched no finding."),
 ];

@@ -305,6 +305,7 @@ fn advice(code: &str, category: Category) -> &'static str {
             Category::Format => "The file is damaged or unusual in structure, so readers may disagree about it. Download or export it again with a current tool and audit again.",
             Category::Documentation => "Complete the model card (README.md at the model's root) with what is missing. What the policy requires is set in its [documentation] section.",
             Category::Policy => "Correct the policy file.",
+            Category::Openness => "Publish the missing parts of the release (code, data information, documentation) under open licences, or relax the [openness] requirements.",
         },
     }
 }

@@ -81,6 +81,51 @@ pub struct Subject {
     pub missing: Vec<MissingItem>,
     /// Training data is named (datasets, Croissant, a card section).
     pub training_data: bool,
+    /// The openness assessment of the files (none for a BOM or an attestation without them).
+    pub openness: Option<SubjectOpenness>,
+}
+
+/// What the openness assessment concluded, as the audit needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectOpenness {
+    /// The MOF class reached (none: unclassified) and its label.
+    pub mof_class: Option<crate::openness::mof::MofClass>,
+    pub mof_label: String,
+    /// Progress of Class III, II and I.
+    pub mof_progress: [f64; 3],
+    /// Every OSAID element: id, satisfied by evidence, reason.
+    pub osaid: Vec<(String, bool, String)>,
+}
+
+/// The openness assessment of a scan, reduced to what a policy can require.
+fn openness_of(scan: &Scan, path: &str) -> SubjectOpenness {
+    use crate::openness::{assess, mof::MofClass, osaid::Status};
+    let a = assess::assess(scan, path, &Default::default());
+    let c = &a.mof.classification;
+    SubjectOpenness {
+        mof_class: c.class,
+        mof_label: c.label.to_string(),
+        mof_progress: [
+            c.progress(MofClass::III),
+            c.progress(MofClass::II),
+            c.progress(MofClass::I),
+        ],
+        osaid: a
+            .osaid
+            .map(|o| {
+                o.elements
+                    .into_iter()
+                    .map(|e| {
+                        (
+                            e.id.to_string(),
+                            e.status == Status::SatisfiedByEvidence,
+                            e.reason,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
 }
 
 impl Subject {
@@ -133,6 +178,7 @@ impl Subject {
                 })
                 .collect(),
             training_data: !facts.datasets.is_empty() || facts.card.training_data.is_some(),
+            openness: Some(openness_of(scan, path)),
         }
     }
 

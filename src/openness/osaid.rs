@@ -13,6 +13,24 @@ use super::evidence::{id, ComponentEvidence, EvidenceFile, Found};
 use super::licence::{self, Openness};
 use crate::facts::ModelFacts;
 
+/// Every element id, in the order of an assessment.
+pub const ELEMENT_IDS: &[&str] = &[
+    "data-information.description",
+    "data-information.public-data",
+    "data-information.third-party-data",
+    "code.data-processing",
+    "code.training",
+    "code.validation-testing",
+    "code.supporting-libraries",
+    "code.inference",
+    "code.architecture",
+    "parameters",
+    "freedom.use",
+    "freedom.study",
+    "freedom.modify",
+    "freedom.share",
+];
+
 /// The outcome of one element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -326,6 +326,7 @@ fn attested_bom(
         completeness: None,
         missing: Vec::new(),
         training_data: false,
+        openness: None,
     };
     Ok((check, subject))
 }
