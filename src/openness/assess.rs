@@ -12,6 +12,8 @@ use super::euaia::{self, Declarations};
 use super::evidence::{self, ComponentEvidence, Found};
 use super::mof::{self, GlobalLicence, MofDocument, Release, ReleaseComponent, UNLICENSED};
 use super::osaid;
+use crate::facts::ModelFacts;
+use crate::inventory::FileRecord;
 use crate::pipeline::Scan;
 
 /// Identifier of the shape of [`Assessment`]; bumped on incompatible changes.
@@ -48,8 +50,7 @@ pub struct Assessment {
 /// The MOF document the evidence makes: every component found in the directory or referenced by the
 /// card, with its licence when the files give one and `unlicensed` otherwise (so a referenced paper never
 /// inherits the model's licence), the model licence as the distribution licence.
-pub fn mof_document(scan: &Scan, ev: &[ComponentEvidence]) -> MofDocument {
-    let facts = scan.facts();
+pub fn mof_document(facts: &ModelFacts, ev: &[ComponentEvidence]) -> MofDocument {
     let distribution = facts.licenses.for_model().and_then(|(e, _)| match e {
         [one] => Some(one.display.clone()),
         _ => None,
@@ -106,16 +107,32 @@ pub fn mof_document(scan: &Scan, ev: &[ComponentEvidence]) -> MofDocument {
 
 /// Assess a scanned model, with the facts the user declared for the EU AI Act.
 pub fn assess(scan: &Scan, path: &str, declarations: &Declarations) -> Assessment {
-    let ev = evidence::collect(scan);
-    let document = mof_document(scan, &ev);
+    assess_from(
+        &scan.inventory.files,
+        scan.facts(),
+        &scan.inventory.model.digest,
+        path,
+        declarations,
+    )
+}
+
+/// [`assess`] over a model's inventory files, facts and OMS root digest (what the BOM writer has).
+pub fn assess_from(
+    files: &[FileRecord],
+    facts: &ModelFacts,
+    root_digest: &str,
+    path: &str,
+    declarations: &Declarations,
+) -> Assessment {
+    let ev = evidence::collect_from(files, facts);
+    let document = mof_document(facts, &ev);
     let classification = mof::classify(&document.release);
-    let facts = scan.facts();
     Assessment {
         schema: ASSESSMENT_SCHEMA,
         tool: format!("aibom {}", env!("CARGO_PKG_VERSION")),
         model: facts.name.clone(),
         path: path.to_string(),
-        root_digest: Some(scan.inventory.model.digest.clone()),
+        root_digest: Some(root_digest.to_string()),
         osaid: Some(osaid::assess(&ev, facts)),
         eu_ai_act: Some(euaia::assess(&ev, facts, declarations)),
         evidence: ev,
