@@ -18,6 +18,7 @@ pub mod bom;
 pub mod completeness;
 pub mod dataset;
 pub mod deps;
+pub mod diff;
 pub mod error;
 pub mod facts;
 pub mod finding;

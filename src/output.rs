@@ -139,6 +139,37 @@ impl FromStr for AssessFormat {
     }
 }
 
+/// A report format `aibom diff` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// Each kind of change, for people.
+    Human,
+    /// The full report as JSON (`schemas/diff-report.schema.json`).
+    Json,
+    /// Markdown, for a pull-request comment or a CI step summary.
+    Markdown,
+}
+
+impl DiffFormat {
+    pub const NAMES: &'static str = "human, json, markdown";
+}
+
+impl FromStr for DiffFormat {
+    type Err = String;
+
+    fn from_str(fmt: &str) -> std::result::Result<Self, Self::Err> {
+        match fmt {
+            "human" => Ok(DiffFormat::Human),
+            "json" => Ok(DiffFormat::Json),
+            "markdown" => Ok(DiffFormat::Markdown),
+            _ => Err(format!(
+                "unknown output format '{fmt}' (expected one of: {})",
+                DiffFormat::NAMES
+            )),
+        }
+    }
+}
+
 /// One `-o FORMAT[=PATH]`: a format, written to `path` or to stdout when there is none (or it is `-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputSpec<F = ReportFormat> {

@@ -8,7 +8,7 @@ use std::process::Output;
 
 mod util;
 
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "scan",
     "digest",
     "keygen",
@@ -17,6 +17,7 @@ const SUBCOMMANDS: [&str; 11] = [
     "verify",
     "audit",
     "assess",
+    "diff",
     "init",
     "completions",
     "man",

@@ -14,6 +14,7 @@ mod assess;
 mod attest;
 mod audit;
 mod completions;
+mod diff;
 mod digest;
 mod error;
 mod init;
@@ -103,6 +104,12 @@ enum Command {
         after_help = "Examples:\n  aibom assess ./model\n  aibom assess ./model -o json=assessment.json -o mof-yaml=model.mof.yaml\n  aibom assess ./model --declare systemic-risk=no --declare monetised=no\n  aibom assess ./model -o eu-training-summary=training-summary.md\n  aibom assess --mof published.yml                     classify a Model Openness Tool YAML\n\nEvery verdict names the files (and their SHA-256) it rests on; what files cannot show is marked\nfor human review or asked for as a declaration. Not legal advice.\n\nExit codes: 0 the assessment ran, 2 it could not (aibom audit turns verdicts into a gate)."
     )]
     Assess(assess::AssessArgs),
+    /// What changed between two releases (BOMs or model directories): files, weights, licence, lineage,
+    /// datasets, findings, completeness.
+    #[command(
+        after_help = "Examples:\n  aibom diff v1.cdx.json ./model                       the last release's BOM against the working tree\n  aibom diff ./model-v1 ./model-v2 -o markdown >> \"$GITHUB_STEP_SUMMARY\"\n  aibom diff v1.cdx.json v2.cdx.json --fail-on licence,findings -o json=diff.json\n\nExit codes: 0 compared, 1 a kind named by --fail-on changed, 2 the comparison could not run."
+    )]
+    Diff(diff::DiffArgs),
     /// Write a commented audit policy template (aibom.toml).
     #[command(
         after_help = "Examples:\n  aibom init                      writes ./aibom.toml\n  aibom init policies/release.toml\n  aibom init - | less\n\nAn existing file is not replaced unless --force is given."
@@ -133,6 +140,7 @@ pub fn run() -> ExitCode {
         Command::Verify(a) => verify::run(a, g),
         Command::Audit(a) => audit::run(a, g),
         Command::Assess(a) => assess::run(a, g),
+        Command::Diff(a) => diff::run(a, g),
         Command::Init(a) => init::run(a, g),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),

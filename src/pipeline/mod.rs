@@ -7,6 +7,7 @@
 
 mod assess;
 mod audit;
+mod diff;
 mod scan;
 mod verify;
 
@@ -15,6 +16,7 @@ pub use crate::hfcache::CacheReport;
 pub use crate::scan::{HashedModel, ScanOptions};
 pub use assess::{assess, assess_mof, declare, Assessed};
 pub use audit::{audit, default_bundles, Audit, AuditInput, AuditTarget};
+pub use diff::{diff, snapshot};
 pub use scan::{hash, scan, Scan};
 pub use verify::{
     render_cache, render_verify, verify, verify_hf_cache, Claim, ClaimKind, Method, PolicyError,
