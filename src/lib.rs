@@ -39,6 +39,7 @@ pub mod report;
 pub mod role;
 pub mod scan;
 pub mod security;
+pub mod summary;
 pub mod timestamp;
 pub mod walk;
 

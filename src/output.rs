@@ -17,10 +17,14 @@ pub enum ReportFormat {
     Json,
     /// A human-readable table.
     Table,
+    /// The model at a glance as one self-contained HTML page.
+    Html,
+    /// The model at a glance as Markdown (a CI step summary, a pull-request comment).
+    Markdown,
 }
 
 impl ReportFormat {
-    pub const NAMES: &'static str = "cyclonedx-json[@1.5|@1.6|@1.7], json, table";
+    pub const NAMES: &'static str = "cyclonedx-json[@1.5|@1.6|@1.7], json, table, html, markdown";
 }
 
 impl FromStr for ReportFormat {
@@ -36,6 +40,8 @@ impl FromStr for ReportFormat {
             None if fmt == "cyclonedx-json" => ReportFormat::CycloneDxJson(SpecVersion::V1_6),
             None if fmt == "json" => ReportFormat::Json,
             None if fmt == "table" => ReportFormat::Table,
+            None if fmt == "html" => ReportFormat::Html,
+            None if fmt == "markdown" => ReportFormat::Markdown,
             _ => {
                 return Err(format!(
                     "unknown output format '{fmt}' (expected one of: {})",

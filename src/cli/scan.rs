@@ -22,7 +22,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub walk: WalkArgs,
     /// Output as FORMAT to stdout, or to PATH with FORMAT=PATH (`-` is stdout); repeatable. FORMAT:
-    /// cyclonedx-json (CycloneDX 1.6), cyclonedx-json@1.5, cyclonedx-json@1.7, json (file inventory), table.
+    /// cyclonedx-json (CycloneDX 1.6), cyclonedx-json@1.5, cyclonedx-json@1.7, json (file inventory), table,
+    /// html (a self-contained report page), markdown (a summary for a CI step or pull request).
     #[arg(
         short = 'o',
         long = "output",
