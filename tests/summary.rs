@@ -109,6 +109,11 @@ fn start_tags(doc: &str) -> Vec<Tag> {
                 let q = v.find('"').expect("attribute value closes");
                 attrs.push((an, v[..q].to_string()));
                 a = v[q + 1..].trim_start();
+            } else if let Some(v) = a.strip_prefix('=') {
+                // Unquoted (never written by the renderer): up to the next space.
+                let e = v.find(char::is_whitespace).unwrap_or(v.len());
+                attrs.push((an, v[..e].to_string()));
+                a = v[e..].trim_start();
             } else {
                 attrs.push((an, String::new()));
                 a = a.trim_start();
