@@ -49,13 +49,15 @@ fn dump(name: &str, s: &Scan) {
         .for_model()
         .map(|(e, _)| e[0].display.clone())
         .unwrap_or_else(|| "none found".to_string());
+    // As the page shows them: invisible characters written out.
+    let shown = |t: &str| aibom::summary::visible(t).into_owned();
     let facts = json!({
-        "name": f.name,
+        "name": shown(&f.name),
         "digest": s.inventory.model.digest,
         "licence": licence,
         "completeness": format!("{}/100", s.analysis.completeness.score),
         "finding_code": s.findings().first().map(|x| x.code),
-        "file": s.inventory.files.last().map(|x| x.path.clone()),
+        "file": s.inventory.files.last().map(|x| shown(&x.path)),
     });
     std::fs::write(
         dir.join(format!("{name}.facts.json")),

@@ -137,7 +137,7 @@ fn css() -> String {
          h1{{font-size:1.9rem;line-height:1.25;margin:.1rem 0 .5rem;overflow-wrap:anywhere}}\n\
          h2{{font-size:1.3rem;margin:2.2rem 0 .7rem;padding-bottom:.3rem;border-bottom:1px solid var(--border)}}\n\
          h3{{font-size:1.05rem;margin:1.3rem 0 .4rem}}\n\
-         a{{color:var(--link)}}\n\
+         a{{color:var(--link);overflow-wrap:anywhere}}\n\
          code{{font-family:{MONO};font-size:.88em;overflow-wrap:anywhere}}\n\
          .kicker{{margin:0;color:var(--muted);font-size:.85rem;text-transform:uppercase;letter-spacing:.06em}}\n\
          .desc{{max-width:62rem;overflow-wrap:anywhere}}\n\
@@ -927,8 +927,7 @@ fn openness(h: &mut String, s: &Summary) {
         "<p>Model Openness Framework: <strong>{}</strong></p>\n<p class=\"note\">As <code>aibom assess</code> \
          classifies what the directory holds; run it for each component and the OSAID and EU AI Act \
          checks.</p>\n<table>\n<caption>Progress towards each MOF class</caption>\n<thead><tr>\
-         <th scope=\"col\">Class</th><th scope=\"col\" class=\"num\">Progress</th><th scope=\"col\">\
-         <span class=\"note\">bar</span></th></tr></thead>\n<tbody>",
+         <th scope=\"col\">Class</th><th scope=\"col\">Progress</th></tr></thead>\n<tbody>",
         escape(o.label)
     );
     for (class, p) in &o.progress {
@@ -937,10 +936,7 @@ fn openness(h: &mut String, s: &Summary) {
             MofClass::II => "Class II — Open Tooling Model",
             MofClass::I => "Class I — Open Science Model",
         };
-        let _ = write!(
-            h,
-            "<tr><th scope=\"row\">{name}</th><td class=\"num\">{p:.0}%</td><td>"
-        );
+        let _ = write!(h, "<tr><th scope=\"row\">{name}</th><td>{p:.0}%");
         bar(h, *p);
         h.push_str("</td></tr>\n");
     }

