@@ -71,7 +71,7 @@ status=0
 # Every BOM the Rust BOM tests build is dumped and validated with the official CycloneDX validator.
 boms="${CARGO_TARGET_DIR:-target}/interop-boms"
 rm -rf "${boms}"
-AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom --test analyze >/dev/null || status=1
+AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom --test bom_declarations --test analyze >/dev/null || status=1
 "${venv}/bin/python" tests/interop/bom_validate.py --aibom "${aibom}" --dump-dir "${boms}" || status=1
 bash tests/interop/sarif_check.sh "${venv}/bin/python" || status=1  # audit SARIF vs. the SARIF Multitool (npm, pinned in tests/interop/sarif/) and the SARIF schema
 "${venv}/bin/python" tests/interop/onnx_fixture_check.py || status=1
