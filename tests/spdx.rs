@@ -77,8 +77,18 @@ struct Said {
     /// The licences that stand for the model and whether they are concluded or declared.
     model_licences: Option<(String, Vec<Lic>)>,
     datasets: Vec<Dataset>,
-    base_models: Vec<(String, Option<String>, Option<String>, Vec<(String, String)>)>,
-    libraries: Vec<(String, Option<String>, Option<String>, Vec<(String, String)>)>,
+    base_models: Vec<(
+        String,
+        Option<String>,
+        Option<String>,
+        Vec<(String, String)>,
+    )>,
+    libraries: Vec<(
+        String,
+        Option<String>,
+        Option<String>,
+        Vec<(String, String)>,
+    )>,
     metrics: Vec<String>,
     limitation: Option<String>,
     intended_use: Option<String>,
@@ -279,18 +289,20 @@ fn from_bom(v: &Value) -> Said {
             .into_iter()
             .flatten()
             .map(|p| match s(&p["slice"]) {
-                Some(sl) => format!("{}, {sl}={}", s(&p["type"]).unwrap(), s(&p["value"]).unwrap()),
+                Some(sl) => format!(
+                    "{}, {sl}={}",
+                    s(&p["type"]).unwrap(),
+                    s(&p["value"]).unwrap()
+                ),
                 None => format!("{}={}", s(&p["type"]).unwrap(), s(&p["value"]).unwrap()),
             })
             .collect(),
-        limitation: considerations["technicalLimitations"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|x| x.as_str().unwrap())
-                    .collect::<Vec<_>>()
-                    .join("\n\n")
-            }),
+        limitation: considerations["technicalLimitations"].as_array().map(|a| {
+            a.iter()
+                .map(|x| x.as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        }),
         intended_use: considerations["useCases"][0].as_str().map(str::to_string),
         props: pairs(&m["properties"], "name", "value"),
         findings: v["vulnerabilities"]
@@ -343,7 +355,12 @@ impl<'a> Spdx<'a> {
             .into_iter()
             .filter(|r| r["from"] == from["spdxId"] && r["relationshipType"] == kind)
             .collect();
-        assert!(rels.len() <= 1, "{} {kind} from {}", rels.len(), from["spdxId"]);
+        assert!(
+            rels.len() <= 1,
+            "{} {kind} from {}",
+            rels.len(),
+            from["spdxId"]
+        );
         rels.first()
             .map(|r| {
                 r["to"]
@@ -362,7 +379,11 @@ impl<'a> Spdx<'a> {
             .into_iter()
             .filter(|r| {
                 r["relationshipType"] == kind
-                    && r["to"].as_array().unwrap().iter().any(|x| *x == to["spdxId"])
+                    && r["to"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|x| *x == to["spdxId"])
             })
             .map(|r| self.get(r["from"].as_str().unwrap()))
             .collect()
@@ -441,16 +462,26 @@ fn from_spdx(v: &Value) -> Said {
                 description: normalized(&ds["description"]),
                 url: s(&ds["software_homePage"]),
                 licences: d.lics(ds, "hasDeclaredLicense"),
+                // One creator is the originator; several (the Dataset profile allows one) are properties.
                 creators: strings(&ds["originatedBy"])
                     .iter()
                     .map(|a| d.name(a))
+                    .chain(
+                        ext_props(ds)
+                            .into_iter()
+                            .filter(|(k, _)| k == "aibom:creator")
+                            .map(|(_, c)| c),
+                    )
                     .collect(),
                 files: d
                     .to(ds, "contains")
                     .into_iter()
                     .map(|f| d.name(f))
                     .collect(),
-                props: ext_props(ds),
+                props: ext_props(ds)
+                    .into_iter()
+                    .filter(|(k, _)| k != "aibom:creator")
+                    .collect(),
             }
         })
         .collect();
@@ -536,7 +567,8 @@ fn from_spdx(v: &Value) -> Said {
                     .and_then(|r| r.split(' ').next())
                     .unwrap();
                 let subject = d.get(a["subject"].as_str().unwrap());
-                let path = (subject["type"] == "software_File").then(|| s(&subject["name"]).unwrap());
+                let path =
+                    (subject["type"] == "software_File").then(|| s(&subject["name"]).unwrap());
                 (code.to_string(), path)
             })
             .collect(),
@@ -589,10 +621,7 @@ fn compare(name: &str, bom_doc: &Value, spdx_text: &str, facts: &ModelFacts) {
     };
     has("aibom:evaluation", &card.evaluation);
     has("aibom:bias-risks", &card.bias_risks);
-    has(
-        "aibom:co2eq-grams",
-        &card.co2_grams.map(|g| format!("{g}")),
-    );
+    has("aibom:co2eq-grams", &card.co2_grams.map(|g| format!("{g}")));
     assert_eq!(
         v["@graph"][1]["profileConformance"]
             .as_array()
@@ -753,13 +782,10 @@ fn generated_models_say_in_spdx_what_their_boms_say() {
                 assert_eq!(ds[0]["software_homePage"], "https://example.org/corpus");
                 assert_eq!(d.lics(ds[0], "hasDeclaredLicense")[0].name, "CC-BY-4.0");
                 assert_eq!(d.to(ds[0], "contains").len(), 1);
-                assert!(d
-                    .of("Annotation")
-                    .iter()
-                    .any(|a| a["statement"]
-                        .as_str()
-                        .unwrap()
-                        .starts_with("aibom finding dataset-hash-mismatch")));
+                assert!(d.of("Annotation").iter().any(|a| a["statement"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("aibom finding dataset-hash-mismatch")));
             }
             "hf-checkout" => {
                 assert_eq!(
@@ -767,7 +793,10 @@ fn generated_models_say_in_spdx_what_their_boms_say() {
                     "pkg:huggingface/acme/m@0123456789abcdef0123456789abcdef01234567"
                 );
                 assert_eq!(model["software_homePage"], "https://huggingface.co/acme/m");
-                assert_eq!(strings(&model["ai_typeOfModel"]), ["llama", "LlamaForCausalLM"]);
+                assert_eq!(
+                    strings(&model["ai_typeOfModel"]),
+                    ["llama", "LlamaForCausalLM"]
+                );
                 assert_eq!(d.from(model, "ancestorOf").len(), 1);
                 assert_eq!(d.to(model, "trainedOn").len(), 1);
             }

@@ -242,7 +242,6 @@ fn document(
         }));
     }
 
-    // Dataset creators are agents of their own (who they are — person or organisation — is not said).
     let mut creator_ids: BTreeMap<&str, String> = BTreeMap::new();
     let mut creators: Vec<Node> = Vec::new();
     for (d, id) in facts.datasets.iter().zip(&dataset_ids) {
@@ -271,21 +270,24 @@ fn document(
                 .iter()
                 .map(|s| ("aibom:sensitive-data".into(), s.clone())),
         );
-        pkg.extension = CdxPropertiesExtension::of(p);
-        for c in &d.creators {
-            let cid = creator_ids.entry(c.as_str()).or_insert_with(|| {
-                let cid = ids.next("agent", c);
-                creators.push(Node::Agent(Agent {
-                    head: Head::new("Agent", cid.clone()),
-                    name: c.clone(),
-                    description: None,
-                }));
-                cid
-            });
-            if !pkg.originated_by.contains(cid) {
+        // SPDX 3.0.1's Dataset profile allows one originator: a single creator is one (an `Agent`: the
+        // manifest does not say person or organisation); several stay properties, none chosen over another.
+        match d.creators.as_slice() {
+            [c] => {
+                let cid = creator_ids.entry(c.as_str()).or_insert_with(|| {
+                    let cid = ids.next("agent", c);
+                    creators.push(Node::Agent(Agent {
+                        head: Head::new("Agent", cid.clone()),
+                        name: c.clone(),
+                        description: None,
+                    }));
+                    cid
+                });
                 pkg.originated_by.push(cid.clone());
             }
+            many => p.extend(many.iter().map(|c| ("aibom:creator".into(), c.clone()))),
         }
+        pkg.extension = CdxPropertiesExtension::of(p);
         nodes.push(Node::Package(Box::new(pkg)));
     }
 

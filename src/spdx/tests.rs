@@ -583,6 +583,25 @@ fn odd_names_make_valid_unique_ids_and_bad_urls_stay_properties() {
     assert!(props(ds[0]).contains(&("aibom:url".into(), "not a url".into())));
     // One agent per creator, however many datasets name them.
     assert_eq!(by_type(&v, "Agent").len(), 1);
+    assert_eq!(ds[0]["originatedBy"], ds[1]["originatedBy"]);
+    // Several creators: the Dataset profile allows one originator, so none is chosen.
+    let mut two = rich();
+    two.datasets[0].creators.push("Jane Doe".into());
+    let v = doc(&inv, &two, None);
+    let ds = by_type(&v, "dataset_DatasetPackage");
+    assert!(ds[0].get("originatedBy").is_none());
+    let creators: Vec<(String, String)> = props(ds[0])
+        .into_iter()
+        .filter(|(k, _)| k == "aibom:creator")
+        .collect();
+    assert_eq!(
+        creators,
+        [
+            ("aibom:creator".to_string(), "Acme Labs".to_string()),
+            ("aibom:creator".to_string(), "Jane Doe".to_string())
+        ]
+    );
+    assert!(by_type(&v, "Agent").is_empty());
 }
 
 #[test]

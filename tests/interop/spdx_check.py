@@ -14,7 +14,7 @@ Per document:
   id), and serialising the objects back (which enforces every required property) gives the same graph;
 - profile conformance (AI and Dataset profiles, which SHACL does not encode): every ai_AIPackage and
   dataset_DatasetPackage is the `from` of exactly one hasDeclaredLicense and one hasConcludedLicense
-  relationship, whose targets are licence information;
+  relationship, whose targets are licence information, and a dataset has at most one originator;
 - SHACL (only with --spdx-model DIR, or AIBOM_SPDX_MODEL_DIR): the document is read as RDF with the
   official JSON-LD context (DIR/spdx-context.jsonld, used in place of the context URL, which is not
   fetched) and validated by pyshacl against the official shapes (DIR/spdx-model.ttl), as spdx3-validate
@@ -98,6 +98,9 @@ def check_profiles(model, objset) -> list:
                     )
                     if not ok:
                         problems.append(f"{t} of {src} points at {x}, not licence information")
+    for p in objset.foreach_type(model.dataset_DatasetPackage):
+        if len(p.originatedBy) > 1:
+            problems.append(f"dataset {p._id} has {len(p.originatedBy)} originators (the Dataset profile allows one)")
     for cls in (model.ai_AIPackage, model.dataset_DatasetPackage):
         for p in objset.foreach_type(cls):
             for t in LICENCE_RELATIONSHIPS:
