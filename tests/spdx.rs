@@ -60,6 +60,14 @@ struct Dataset {
     props: Vec<(String, String)>,
 }
 
+/// A base model or library: name, version, purl and `aibom:` properties.
+type Package = (
+    String,
+    Option<String>,
+    Option<String>,
+    Vec<(String, String)>,
+);
+
 /// Everything the comparison looks at, as either document says it.
 #[derive(Debug, PartialEq)]
 struct Said {
@@ -77,18 +85,8 @@ struct Said {
     /// The licences that stand for the model and whether they are concluded or declared.
     model_licences: Option<(String, Vec<Lic>)>,
     datasets: Vec<Dataset>,
-    base_models: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        Vec<(String, String)>,
-    )>,
-    libraries: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        Vec<(String, String)>,
-    )>,
+    base_models: Vec<Package>,
+    libraries: Vec<Package>,
     metrics: Vec<String>,
     limitation: Option<String>,
     intended_use: Option<String>,
