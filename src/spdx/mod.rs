@@ -24,8 +24,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::completeness::Completeness;
-use crate::facts::{LicenseEntry, ModelFacts};
-use crate::inventory::Inventory;
+use crate::facts::{BaseModel, DatasetFact, Finding, Library, LicenseEntry, ModelFacts};
+use crate::inventory::{FileRecord, Inventory};
 use crate::purl;
 use crate::role::Role;
 use ids::{uuid_from_digest, Ids};
@@ -222,98 +222,47 @@ fn document(
     ))));
 
     for f in &inv.files {
-        let mut p = props(&[
-            ("aibom:role", f.role.as_str()),
-            ("aibom:format", f.format.as_str()),
-            ("aibom:size", &f.size.to_string()),
-        ]);
-        if f.symlink {
-            p.push(("aibom:symlink".into(), "true".into()));
-        }
-        if let Some(extra) = facts.files.get(&f.path) {
-            p.extend(extra.properties.iter().cloned());
-        }
-        nodes.push(Node::File(File {
-            head: Head::new("software_File", file_ids[f.path.as_str()].clone()),
-            name: f.path.clone(),
-            verified_using: vec![Hash::sha256(&f.sha256, None)],
-            primary_purpose: file_purpose(f.role),
-            extension: CdxPropertiesExtension::of(p),
-        }));
+        nodes.push(Node::File(file_element(
+            f,
+            facts,
+            file_ids[f.path.as_str()].clone(),
+        )));
     }
 
     let mut creator_ids: BTreeMap<&str, String> = BTreeMap::new();
     let mut creators: Vec<Node> = Vec::new();
     for (d, id) in facts.datasets.iter().zip(&dataset_ids) {
-        let mut pkg = Package::new("dataset_DatasetPackage", id.clone(), d.name.clone());
-        pkg.description = d.description.clone();
-        pkg.primary_purpose = Some("data");
-        // Required by the Dataset profile; what kind of data it is, no file says.
-        pkg.dataset_type = vec!["noAssertion"];
-        let mut p = vec![("aibom:declared-in".to_string(), d.sources.join(", "))];
-        match d.url.as_deref().map(|u| (u, valid_uri(u))) {
-            Some((_, Some(u))) => pkg.home_page = Some(u),
-            Some((raw, None)) => p.push(("aibom:url".into(), raw.to_string())),
-            None => {}
-        }
-        p.extend(
-            d.derived_from
-                .iter()
-                .map(|x| ("aibom:derived-from".into(), x.clone())),
-        );
-        if let Some(date) = &d.published {
-            p.push(("aibom:date-published".into(), date.clone()));
-        }
-        p.extend(d.members.iter().map(|m| ("aibom:member".into(), m.clone())));
-        p.extend(
-            d.sensitive
-                .iter()
-                .map(|s| ("aibom:sensitive-data".into(), s.clone())),
-        );
         // SPDX 3.0.1's Dataset profile allows one originator: a single creator is one (an `Agent`: the
         // manifest does not say person or organisation); several stay properties, none chosen over another.
-        match d.creators.as_slice() {
-            [c] => {
-                let cid = creator_ids.entry(c.as_str()).or_insert_with(|| {
-                    let cid = ids.next("agent", c);
-                    creators.push(Node::Agent(Agent {
-                        head: Head::new("Agent", cid.clone()),
-                        name: c.clone(),
-                        description: None,
-                    }));
-                    cid
-                });
-                pkg.originated_by.push(cid.clone());
-            }
-            many => p.extend(many.iter().map(|c| ("aibom:creator".into(), c.clone()))),
-        }
-        pkg.extension = CdxPropertiesExtension::of(p);
-        nodes.push(Node::Package(Box::new(pkg)));
+        let originator = match d.creators.as_slice() {
+            [c] => Some(
+                creator_ids
+                    .entry(c.as_str())
+                    .or_insert_with(|| {
+                        let cid = ids.next("agent", c);
+                        creators.push(Node::Agent(Agent {
+                            head: Head::new("Agent", cid.clone()),
+                            name: c.clone(),
+                            description: None,
+                        }));
+                        cid
+                    })
+                    .clone(),
+            ),
+            _ => None,
+        };
+        nodes.push(Node::Package(Box::new(dataset_package(
+            d,
+            id.clone(),
+            originator,
+        ))));
     }
 
     for (b, id) in facts.base_models.iter().zip(&base_ids) {
-        let mut pkg = Package::new("ai_AIPackage", id.clone(), b.id.clone());
-        pkg.primary_purpose = Some("model");
-        pkg.package_version = b.revision.clone();
-        pkg.package_url = valid_purl(&purl::huggingface(&b.id, b.revision.as_deref()));
-        let mut p = vec![("aibom:declared-in".to_string(), b.sources.join(", "))];
-        if let Some(r) = &b.relation {
-            p.push(("aibom:relation".into(), r.clone()));
-        }
-        pkg.extension = CdxPropertiesExtension::of(p);
-        nodes.push(Node::Package(Box::new(pkg)));
+        nodes.push(Node::Package(Box::new(base_model_package(b, id.clone()))));
     }
-
     for (l, id) in facts.libraries.iter().zip(&library_ids) {
-        let mut pkg = Package::new("software_Package", id.clone(), l.name.clone());
-        pkg.primary_purpose = Some("library");
-        pkg.package_version = l.version.clone();
-        pkg.package_url = valid_purl(&l.purl);
-        pkg.extension = CdxPropertiesExtension::of(vec![(
-            "aibom:declared-in".to_string(),
-            l.sources.join(", "),
-        )]);
-        nodes.push(Node::Package(Box::new(pkg)));
+        nodes.push(Node::Package(Box::new(library_package(l, id.clone()))));
     }
     nodes.extend(creators);
 
@@ -378,28 +327,8 @@ fn document(
             .and_then(|p| file_ids.get(p))
             .unwrap_or(&model_id)
             .clone();
-        let mut statement = format!(
-            "aibom finding {} ({}): {}",
-            f.code,
-            f.severity.as_str(),
-            f.message
-        );
-        if !f.evidence.is_empty() {
-            statement.push_str(&format!("\nevidence: {}", f.evidence));
-        }
-        if let Some(m) = &f.member {
-            statement.push_str(&format!("\nmember: {m}"));
-        }
-        if let Some(off) = f.offset {
-            statement.push_str(&format!("\noffset: {off}"));
-        }
         let id = ids.next("finding", &format!("{}-{}", i + 1, f.code));
-        annotations.push(Node::Annotation(Annotation {
-            head: Head::new("Annotation", id),
-            annotation_type: "other",
-            subject,
-            statement,
-        }));
+        annotations.push(Node::Annotation(finding_annotation(f, id, subject)));
     }
 
     nodes.extend(licences.nodes);
@@ -443,6 +372,121 @@ fn document(
     Document {
         context: CONTEXT,
         graph,
+    }
+}
+
+/// A file as a `software_File`: its path, SHA-256, purpose and the BOM's file properties.
+fn file_element(f: &FileRecord, facts: &ModelFacts, id: String) -> File {
+    let mut p = props(&[
+        ("aibom:role", f.role.as_str()),
+        ("aibom:format", f.format.as_str()),
+        ("aibom:size", &f.size.to_string()),
+    ]);
+    if f.symlink {
+        p.push(("aibom:symlink".into(), "true".into()));
+    }
+    if let Some(extra) = facts.files.get(&f.path) {
+        p.extend(extra.properties.iter().cloned());
+    }
+    File {
+        head: Head::new("software_File", id),
+        name: f.path.clone(),
+        verified_using: vec![Hash::sha256(&f.sha256, None)],
+        primary_purpose: file_purpose(f.role),
+        extension: CdxPropertiesExtension::of(p),
+    }
+}
+
+/// A dataset as a `dataset_DatasetPackage`; `originator` is its one creator's agent, if it has one.
+fn dataset_package(d: &DatasetFact, id: String, originator: Option<String>) -> Package {
+    let mut pkg = Package::new("dataset_DatasetPackage", id, d.name.clone());
+    pkg.description = d.description.clone();
+    pkg.primary_purpose = Some("data");
+    // Required by the Dataset profile; what kind of data it is, no file says.
+    pkg.dataset_type = vec!["noAssertion"];
+    let mut p = vec![("aibom:declared-in".to_string(), d.sources.join(", "))];
+    match d.url.as_deref().map(|u| (u, valid_uri(u))) {
+        Some((_, Some(u))) => pkg.home_page = Some(u),
+        Some((raw, None)) => p.push(("aibom:url".into(), raw.to_string())),
+        None => {}
+    }
+    p.extend(
+        d.derived_from
+            .iter()
+            .map(|x| ("aibom:derived-from".into(), x.clone())),
+    );
+    if let Some(date) = &d.published {
+        p.push(("aibom:date-published".into(), date.clone()));
+    }
+    p.extend(d.members.iter().map(|m| ("aibom:member".into(), m.clone())));
+    p.extend(
+        d.sensitive
+            .iter()
+            .map(|s| ("aibom:sensitive-data".into(), s.clone())),
+    );
+    match originator {
+        Some(agent) => pkg.originated_by.push(agent),
+        None if d.creators.len() > 1 => p.extend(
+            d.creators
+                .iter()
+                .map(|c| ("aibom:creator".into(), c.clone())),
+        ),
+        None => {}
+    }
+    pkg.extension = CdxPropertiesExtension::of(p);
+    pkg
+}
+
+/// A base model as an `ai_AIPackage` with the BOM ancestor's purl and properties.
+fn base_model_package(b: &BaseModel, id: String) -> Package {
+    let mut pkg = Package::new("ai_AIPackage", id, b.id.clone());
+    pkg.primary_purpose = Some("model");
+    pkg.package_version = b.revision.clone();
+    pkg.package_url = valid_purl(&purl::huggingface(&b.id, b.revision.as_deref()));
+    let mut p = vec![("aibom:declared-in".to_string(), b.sources.join(", "))];
+    if let Some(r) = &b.relation {
+        p.push(("aibom:relation".into(), r.clone()));
+    }
+    pkg.extension = CdxPropertiesExtension::of(p);
+    pkg
+}
+
+/// A code dependency as a `software_Package`.
+fn library_package(l: &Library, id: String) -> Package {
+    let mut pkg = Package::new("software_Package", id, l.name.clone());
+    pkg.primary_purpose = Some("library");
+    pkg.package_version = l.version.clone();
+    pkg.package_url = valid_purl(&l.purl);
+    pkg.extension = CdxPropertiesExtension::of(vec![(
+        "aibom:declared-in".to_string(),
+        l.sources.join(", "),
+    )]);
+    pkg
+}
+
+/// A finding as an `Annotation` on `subject`: code, severity and message, then its evidence, archive
+/// member and offset.
+fn finding_annotation(f: &Finding, id: String, subject: String) -> Annotation {
+    let mut statement = format!(
+        "aibom finding {} ({}): {}",
+        f.code,
+        f.severity.as_str(),
+        f.message
+    );
+    if !f.evidence.is_empty() {
+        statement.push_str(&format!("\nevidence: {}", f.evidence));
+    }
+    if let Some(m) = &f.member {
+        statement.push_str(&format!("\nmember: {m}"));
+    }
+    if let Some(off) = f.offset {
+        statement.push_str(&format!("\noffset: {off}"));
+    }
+    Annotation {
+        head: Head::new("Annotation", id),
+        annotation_type: "other",
+        subject,
+        statement,
     }
 }
 
