@@ -620,6 +620,56 @@ fn compare(name: &str, bom_doc: &Value, spdx_text: &str, facts: &ModelFacts) {
     has("aibom:evaluation", &card.evaluation);
     has("aibom:bias-risks", &card.bias_risks);
     has("aibom:co2eq-grams", &card.co2_grams.map(|g| format!("{g}")));
+    // Standard compliance is the BOM's recorded assessment (1.6+): the MOF class reached (the model
+    // property), the OSAID when the BOM scores every one of its elements as met.
+    let compliance = strings(&m["ai_standardCompliance"]);
+    let mof_class = bom_doc["metadata"]["component"]["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "aibom:mof-class")
+        .and_then(|p| s(&p["value"]))
+        .expect("the BOM records the MOF class");
+    let mof: Vec<&String> = compliance
+        .iter()
+        .filter(|c| c.starts_with("Model Openness Framework 1.0: "))
+        .collect();
+    match mof_class.as_str() {
+        "Unclassified" => assert!(mof.is_empty(), "{name}: {mof:?}"),
+        k => assert!(
+            mof.len() == 1
+                && mof[0].starts_with(&format!("Model Openness Framework 1.0: Class {k} - ")),
+            "{name}: class {k}, {mof:?}"
+        ),
+    }
+    let osaid_scores: Vec<&Value> = bom_doc["declarations"]["attestations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|a| a["map"].as_array().unwrap())
+        .filter(|e| {
+            e["requirement"]
+                .as_str()
+                .unwrap()
+                .starts_with("requirement:osaid-1.0:")
+        })
+        .map(|e| &e["conformance"]["score"])
+        .collect();
+    assert!(
+        !osaid_scores.is_empty(),
+        "{name}: the BOM assesses the OSAID"
+    );
+    let open_source_ai = osaid_scores.iter().all(|x| x.as_f64() == Some(1.0));
+    assert_eq!(
+        compliance
+            .iter()
+            .any(|c| c.starts_with("Open Source AI Definition 1.0 ")),
+        open_source_ai,
+        "{name}: {compliance:?}"
+    );
+    assert!(compliance
+        .iter()
+        .all(|c| c.contains("self-assessed by aibom")));
     assert_eq!(
         v["@graph"][1]["profileConformance"]
             .as_array()
@@ -657,6 +707,39 @@ fn safetensors_with_metadata(meta: &str) -> Vec<u8> {
     v.extend_from_slice(header.as_bytes());
     v.extend_from_slice(&[0u8; 8]);
     v
+}
+
+/// A release with every component of the Model Openness Framework under an open licence (Class I), and
+/// what the Open Source AI Definition asks for.
+fn research_release(weights: &[u8]) -> TempModel {
+    let card = "---\nlicense: apache-2.0\npipeline_tag: text-generation\nmodel-index:\n- name: open-tiny\n  \
+                results:\n  - task: {type: text-generation}\n    dataset: {name: heldout, type: heldout}\n    \
+                metrics:\n    - {type: perplexity, value: 12.5}\n---\n# Open Tiny\n\nA fully open research \
+                model.\n\n## Intended uses\n\nResearch on small models.\n\n## Training data\n\nThe acme \
+                corpus in data/.\n";
+    temp_model(&[
+        ("README.md", card.as_bytes()),
+        (
+            "config.json",
+            br#"{"model_type": "llama", "architectures": ["LlamaForCausalLM"]}"#,
+        ),
+        ("model.safetensors", weights),
+        ("checkpoint-100/model.safetensors", weights),
+        ("modeling_tiny.py", b"# SPDX-License-Identifier: MIT\nimport torch\n"),
+        ("train.py", b"import torch\n"),
+        ("inference.py", b"import torch\n"),
+        ("eval/run_eval.py", b"import torch\n"),
+        ("eval/heldout.jsonl", b"{\"text\": \"held out\"}\n"),
+        ("preprocess.py", b"import re\n"),
+        ("requirements.txt", b"torch==2.3.0\n"),
+        ("technical_report.pdf", b"%PDF-1.4 a report\n"),
+        ("paper.pdf", b"%PDF-1.4 a paper\n"),
+        (
+            "data/README.md",
+            b"---\nlicense: cc-by-4.0\npretty_name: Acme corpus\ntask_categories:\n- text-generation\n---\n# Acme corpus\n",
+        ),
+        ("data/train.jsonl", b"{\"text\": \"hello\"}\n"),
+    ])
 }
 
 /// Models written here, each exercising a part of the mapping the fixtures do not.
@@ -733,6 +816,7 @@ fn generated_models() -> Vec<(&'static str, TempModel)> {
             ]),
         ),
         ("gguf-file", temp_model(&[("model.gguf", b"GGUF\x03\x00\x00\x00")])),
+        ("research-release", research_release(&weights)),
     ]
 }
 
@@ -814,6 +898,16 @@ fn generated_models_say_in_spdx_what_their_boms_say() {
             }
             "gguf-file" => {
                 assert_eq!(d.to(model, "contains").len(), 1);
+            }
+            "research-release" => {
+                // Class I; the OSAID leaves elements to a reviewer here, so it is not claimed.
+                assert_eq!(
+                    strings(&model["ai_standardCompliance"]),
+                    [
+                        "Model Openness Framework 1.0: Class I - Open Science Model \
+                      (self-assessed by aibom from the model's files)"
+                    ]
+                );
             }
             _ => unreachable!(),
         }

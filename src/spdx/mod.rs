@@ -5,8 +5,9 @@
 //! `simplelicensing_LicenseExpression` elements reached by `hasDeclaredLicense` / `hasConcludedLicense`
 //! relationships (SPDX's `NoAssertionLicense` where no licence is known, as the AI and Dataset profiles
 //! require one of each); lineage and data are `ancestorOf`, `trainedOn`, `contains` and `dependsOn`
-//! relationships; findings are annotations on the file (or model) they concern. Facts SPDX has no
-//! property for keep the BOM's `aibom:` property names in an `extension_CdxPropertiesExtension`.
+//! relationships; findings are annotations on the file (or model) they concern; the openness assessment
+//! the BOM records gives `ai_standardCompliance` (the MOF class reached, the OSAID when met). Facts SPDX
+//! has no property for keep the BOM's `aibom:` property names in an `extension_CdxPropertiesExtension`.
 //! docs/spdx.md has the whole mapping and what SPDX cannot say.
 //!
 //! Deterministic: `created` is the given timestamp or, when there is none, the Unix epoch (SPDX requires
@@ -23,9 +24,13 @@ use cyclonedx_bom::external_models::uri::{Purl, Uri};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::bom::declarations::{mof_class_value, PROP_MOF_CLASS, PROP_MOF_PROGRESS};
 use crate::completeness::Completeness;
 use crate::facts::{BaseModel, DatasetFact, Finding, Library, LicenseEntry, ModelFacts};
 use crate::inventory::{FileRecord, Inventory};
+use crate::openness::assess::{self, Assessment};
+use crate::openness::mof::{MofClass, FRAMEWORK_NAME, FRAMEWORK_VERSION};
+use crate::openness::osaid;
 use crate::purl;
 use crate::role::Role;
 use ids::{uuid_from_digest, Ids};
@@ -56,12 +61,34 @@ pub fn build(
     completeness: &Completeness,
     opts: &SpdxOptions,
 ) -> Document {
+    // The openness assessment of the files, as the BOM records it (`bom::declarations`).
+    let openness = assess::assess_from(
+        &inv.files,
+        facts,
+        &inv.model.digest,
+        &facts.name,
+        &Default::default(),
+    );
+    let all = &Facts {
+        inv,
+        facts,
+        completeness,
+        openness: &openness,
+    };
     // The namespace is derived from everything else, so identical content gives identical bytes and
     // different content different ids.
-    let probe = document(inv, facts, completeness, opts, PROBE_NAMESPACE);
+    let probe = document(all, opts, PROBE_NAMESPACE);
     let digest = Sha256::digest(serde_json::to_vec(&probe).expect("SPDX document serialises"));
     let namespace = format!("urn:uuid:{}", uuid_from_digest(&digest));
-    document(inv, facts, completeness, opts, &namespace)
+    document(all, opts, &namespace)
+}
+
+/// Everything the document is made of.
+struct Facts<'a> {
+    inv: &'a Inventory,
+    facts: &'a ModelFacts,
+    completeness: &'a Completeness,
+    openness: &'a Assessment,
 }
 
 /// Pretty JSON with a trailing newline.
@@ -162,13 +189,8 @@ fn valid_uri(u: &str) -> Option<String> {
 }
 
 /// The whole document with ids in `namespace`.
-fn document(
-    inv: &Inventory,
-    facts: &ModelFacts,
-    completeness: &Completeness,
-    opts: &SpdxOptions,
-    namespace: &str,
-) -> Document {
+fn document(all: &Facts, opts: &SpdxOptions, namespace: &str) -> Document {
+    let (inv, facts) = (all.inv, all.facts);
     let mut ids = Ids::new(namespace);
     let doc_id = ids.document();
     let agent_id = ids.next("agent", "aibom");
@@ -215,9 +237,7 @@ fn document(
     }));
 
     nodes.push(Node::Package(Box::new(model_package(
-        inv,
-        facts,
-        completeness,
+        all,
         model_id.clone(),
     ))));
 
@@ -491,12 +511,8 @@ fn finding_annotation(f: &Finding, id: String, subject: String) -> Annotation {
 }
 
 /// The model as an `ai_AIPackage`.
-fn model_package(
-    inv: &Inventory,
-    facts: &ModelFacts,
-    completeness: &Completeness,
-    id: String,
-) -> Package {
+fn model_package(all: &Facts, id: String) -> Package {
+    let (inv, facts) = (all.inv, all.facts);
     let card = &facts.card;
     let mut m = Package::new("ai_AIPackage", id, facts.name.clone());
     m.description = facts.description.clone();
@@ -556,7 +572,17 @@ fn model_package(
             DictionaryEntry::new(key, Some(x.value.clone()))
         })
         .collect();
-    let mut p = model_properties(inv, facts, completeness);
+    m.standard_compliance = standard_compliance(all.openness);
+    let mut p = model_properties(inv, facts, all.completeness);
+    // The MOF class and progress, as the BOM's model properties (1.6+) have them.
+    let c = &all.openness.mof.classification;
+    p.push((
+        PROP_MOF_CLASS.to_string(),
+        mof_class_value(c.class).to_string(),
+    ));
+    for (name, class) in PROP_MOF_PROGRESS.iter().zip(MofClass::ALL) {
+        p.push((name.to_string(), c.progress(class).to_string()));
+    }
     if let Some(g) = card.co2_grams {
         p.push(("aibom:co2eq-grams".into(), format!("{g}")));
     }
@@ -579,6 +605,24 @@ fn model_package(
     );
     m.extension = CdxPropertiesExtension::of(p);
     m
+}
+
+/// The standards the files show the model meets, as aibom's assessment of them decides (the BOM's
+/// `declarations`): the MOF class reached, and the OSAID when every element is satisfied by evidence. The
+/// EU AI Act's obligations are never "complied with" from files alone. Each says it is a self-assessment.
+fn standard_compliance(a: &Assessment) -> Vec<String> {
+    const HOW: &str = "self-assessed by aibom from the model's files";
+    let mut out = Vec::new();
+    if let Some(class) = a.mof.classification.class {
+        out.push(format!(
+            "{FRAMEWORK_NAME} {FRAMEWORK_VERSION}: {} ({HOW})",
+            class.label()
+        ));
+    }
+    if a.osaid.as_ref().map(|o| o.verdict) == Some(osaid::Verdict::OpenSourceAi) {
+        out.push(format!("Open Source AI Definition 1.0 ({HOW})"));
+    }
+    out
 }
 
 /// The model facts SPDX has no property for, under the names the CycloneDX BOM gives them (the BOM's

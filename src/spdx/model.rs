@@ -171,6 +171,8 @@ pub struct Package {
     pub limitation: Option<String>,
     #[serde(rename = "ai_metric", skip_serializing_if = "is_empty")]
     pub metric: Vec<DictionaryEntry>,
+    #[serde(rename = "ai_standardCompliance", skip_serializing_if = "is_empty")]
+    pub standard_compliance: Vec<String>,
     #[serde(rename = "dataset_datasetType", skip_serializing_if = "is_empty")]
     pub dataset_type: Vec<&'static str>,
     #[serde(skip_serializing_if = "is_empty")]
@@ -197,6 +199,7 @@ impl Package {
             information_about_training: None,
             limitation: None,
             metric: Vec::new(),
+            standard_compliance: Vec::new(),
             dataset_type: Vec::new(),
             extension: Vec::new(),
         }

@@ -642,3 +642,40 @@ fn check_refs_finds_dangling_duplicate_and_unlisted_elements() {
         "{problems}"
     );
 }
+
+#[test]
+fn standard_compliance_is_what_the_assessment_decides_and_says_so() {
+    let (_d, inv) = inventory(&files());
+    let facts = rich();
+    let mut a = assess::assess_from(
+        &inv.files,
+        &facts,
+        &inv.model.digest,
+        "m",
+        &Default::default(),
+    );
+    // These files reach no MOF class, and the OSAID is not met: nothing is claimed.
+    assert_eq!(a.mof.classification.class, None);
+    assert!(standard_compliance(&a).is_empty());
+    a.mof.classification.class = Some(MofClass::II);
+    a.osaid = Some(osaid::Assessment {
+        verdict: osaid::Verdict::OpenSourceAi,
+        summary: String::new(),
+        elements: Vec::new(),
+    });
+    assert_eq!(
+        standard_compliance(&a),
+        [
+            "Model Openness Framework 1.0: Class II - Open Tooling Model (self-assessed by aibom from \
+             the model's files)",
+            "Open Source AI Definition 1.0 (self-assessed by aibom from the model's files)"
+        ]
+    );
+    for verdict in [
+        osaid::Verdict::NeedsHumanReview,
+        osaid::Verdict::NotOpenSourceAi,
+    ] {
+        a.osaid.as_mut().unwrap().verdict = verdict;
+        assert_eq!(standard_compliance(&a).len(), 1, "{verdict:?}");
+    }
+}
