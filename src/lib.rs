@@ -5,7 +5,7 @@
 //!
 //! The library owns every behaviour — walking and hashing a model
 //! (`walk`, `hash`), identifying files (`formats`, `role`), the inventory (`inventory`, `scan`), rendering
-//! (`report`), output specifications (`output`), writing outputs (`io`) and licence evidence (`license`) —
+//! (`report`; `bom` is the CycloneDX writer, `spdx` the SPDX 3.0.1 one), output specifications (`output`), writing outputs (`io`) and licence evidence (`license`) —
 //! and never prints, reads no environment variable and names no command-line flag: those belong to the
 //! `aibom` binary's `src/cli/`, which parses, calls a façade, renders and maps exit codes
 //! (`tests/facade.rs` checks that nothing here prints).
@@ -39,6 +39,7 @@ pub mod report;
 pub mod role;
 pub mod scan;
 pub mod security;
+pub mod spdx;
 pub mod summary;
 pub mod timestamp;
 pub mod walk;

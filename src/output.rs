@@ -13,6 +13,8 @@ use crate::bom::SpecVersion;
 pub enum ReportFormat {
     /// CycloneDX ML-BOM, JSON, in the given spec version.
     CycloneDxJson(SpecVersion),
+    /// SPDX 3.0.1 JSON-LD (Core, Software, AI, Dataset profiles; see docs/spdx.md).
+    SpdxJson,
     /// The inventory as JSON (see `schemas/inventory.schema.json`).
     Json,
     /// A human-readable table.
@@ -24,7 +26,8 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
-    pub const NAMES: &'static str = "cyclonedx-json[@1.5|@1.6|@1.7], json, table, html, markdown";
+    pub const NAMES: &'static str =
+        "cyclonedx-json[@1.5|@1.6|@1.7], spdx-json[@3.0.1], json, table, html, markdown";
 }
 
 impl FromStr for ReportFormat {
@@ -38,6 +41,11 @@ impl FromStr for ReportFormat {
                 })?)
             }
             None if fmt == "cyclonedx-json" => ReportFormat::CycloneDxJson(SpecVersion::V1_6),
+            Some(("spdx-json", "3.0.1")) => ReportFormat::SpdxJson,
+            Some(("spdx-json", v)) => {
+                return Err(format!("unsupported SPDX version '{v}' (expected 3.0.1)"))
+            }
+            None if fmt == "spdx-json" => ReportFormat::SpdxJson,
             None if fmt == "json" => ReportFormat::Json,
             None if fmt == "table" => ReportFormat::Table,
             None if fmt == "html" => ReportFormat::Html,
@@ -252,6 +260,17 @@ mod tests {
             ReportFormat::CycloneDxJson(SpecVersion::V1_6)
         );
         assert!("cyclonedx-json@1.4".parse::<OutputSpec>().is_err());
+        let o: OutputSpec = "spdx-json=m.spdx.json".parse().unwrap();
+        assert_eq!(o.format, ReportFormat::SpdxJson);
+        assert_eq!(o.path.as_deref(), Some(Path::new("m.spdx.json")));
+        assert_eq!(
+            "spdx-json@3.0.1".parse::<OutputSpec>().unwrap().format,
+            ReportFormat::SpdxJson
+        );
+        let e = "spdx-json@2.3".parse::<OutputSpec>().unwrap_err();
+        assert!(e.contains("3.0.1"), "{e}");
+        let e = "spdx".parse::<OutputSpec>().unwrap_err();
+        assert!(e.contains("spdx-json"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Rendering: turns scan results (inventory, analysis) into the bytes of each report format — the
-//! CycloneDX BOM, the inventory JSON, the human table and the one-line summary. The library renders;
+//! CycloneDX BOM, the SPDX 3.0.1 document, the inventory JSON, the human table and the one-line summary. The library renders;
 //! only the CLI decides where the bytes go.
 
 use crate::analyze::Analysis;
@@ -10,12 +10,13 @@ use crate::hfcache::{self, CacheReport};
 use crate::inventory::Inventory;
 use crate::output::ReportFormat;
 use crate::role::Role;
+use crate::spdx::{self, SpdxOptions};
 
 /// Everything a scan produced, ready to render.
 pub struct ScanReport<'a> {
     pub inventory: &'a Inventory,
     pub analysis: &'a Analysis,
-    /// `metadata.timestamp` for BOMs (RFC 3339), if any.
+    /// `metadata.timestamp` for BOMs and `created` for SPDX documents (RFC 3339), if any.
     pub timestamp: Option<String>,
 }
 
@@ -34,6 +35,14 @@ pub fn render(r: &ScanReport, format: ReportFormat) -> String {
                 &opts,
             ))
         }
+        ReportFormat::SpdxJson => spdx::render(&spdx::build(
+            r.inventory,
+            &r.analysis.facts,
+            &r.analysis.completeness,
+            &SpdxOptions {
+                timestamp: r.timestamp.clone(),
+            },
+        )),
         ReportFormat::Json => render_inventory(r.inventory),
         ReportFormat::Table => {
             let mut t = inventory_table(r.inventory);

@@ -649,10 +649,26 @@ fn openness_rules_judge_the_assessment_of_the_files() {
         .collect();
     assert_eq!(unmet.len(), 1, "{v}");
     assert!(unmet[0].contains("code.training"), "{}", unmet[0]);
-    // Without the files there is nothing to assess.
+    // A 1.6 BOM records the assessment: the same judgement without the files.
     let o = run(aibom(t.path()).args(["scan", "m", "-o", "cyclonedx-json=bom.json"]));
     assert_eq!(code(&o), 0);
-    let (c, v) = audit_json(t.path(), &["--bom", "bom.json"]);
+    let (c, from_bom) = audit_json(t.path(), &["--bom", "bom.json"]);
+    assert_eq!(c, 1);
+    assert!(!has(&from_bom, "openness-unassessed", "deny"), "{from_bom}");
+    let openness = |v: &Value| -> Vec<Value> {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["category"] == "openness")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(openness(&from_bom), openness(&v));
+    // A 1.5 BOM has no room for it: nothing to assess.
+    let o = run(aibom(t.path()).args(["scan", "m", "-o", "cyclonedx-json@1.5=bom15.json"]));
+    assert_eq!(code(&o), 0);
+    let (c, v) = audit_json(t.path(), &["--bom", "bom15.json"]);
     assert_eq!(c, 1);
     assert!(has(&v, "openness-unassessed", "deny"), "{v}");
     // Unknown values are named by line.

@@ -2,17 +2,25 @@
 //! when the BOM is all a vendor shipped, the [`Subject`] it describes — the model component's name,
 //! licences (with the acknowledgement and aibom's `aibom:license-*` properties), its OMS root digest,
 //! the documentation checklist (`aibom:completeness*`), training data (data components, the model card's
-//! datasets and training-data section) and the findings recorded as vulnerabilities. Only what the BOM
-//! says is used; a BOM from another tool gives what it has and nothing is guessed.
+//! datasets and training-data section), the findings recorded as vulnerabilities and the openness
+//! assessment aibom records in 1.6+ BOMs (the MOF class and progress properties, the OSAID attestation's
+//! statuses; see [`crate::bom::declarations`]). Only what the BOM says is used; a BOM from another tool
+//! gives what it has and nothing is guessed — without a complete recorded assessment the openness is
+//! unknown, not assumed.
 
 use std::path::Path;
 
 use serde_json::Value;
 
 use super::evaluate::Recorded;
-use super::subject::{MissingItem, Subject, SubjectFile, SubjectKind, SubjectLicences};
+use super::subject::{
+    MissingItem, Subject, SubjectFile, SubjectKind, SubjectLicences, SubjectOpenness,
+};
+use crate::bom::declarations::{self as decl, PROP_MOF_CLASS, PROP_MOF_PROGRESS};
 use crate::error::{Error, Result};
 use crate::finding::{self, Finding, Severity};
+use crate::openness::mof::{MofClass, UNCLASSIFIED};
+use crate::openness::osaid;
 
 /// Largest BOM read.
 const MAX_BOM: u64 = 256 * 1024 * 1024;
@@ -86,6 +94,57 @@ pub fn recorded(bom: &Value, source: &str) -> Result<Recorded> {
     Ok(Recorded {
         source: source.to_string(),
         files,
+    })
+}
+
+/// The openness assessment a BOM records: the MOF class and the three progress values of the model
+/// component's properties, and the status of every OSAID element from the map of the OSAID attestation
+/// (`conformance.score` 1: satisfied by evidence; the reason is the rationale after its status). None
+/// unless all of it is there and well-formed.
+fn openness(bom: &Value, model: &Value) -> Option<SubjectOpenness> {
+    let (mof_class, mof_label) = match prop(model, PROP_MOF_CLASS)? {
+        UNCLASSIFIED => (None, UNCLASSIFIED),
+        c => {
+            let class = MofClass::ALL
+                .into_iter()
+                .find(|&k| decl::mof_class_value(Some(k)) == c)?;
+            (Some(class), class.label())
+        }
+    };
+    let mut mof_progress = [0.0; 3];
+    for (p, name) in mof_progress.iter_mut().zip(PROP_MOF_PROGRESS) {
+        *p = prop(model, name)?
+            .parse()
+            .ok()
+            .filter(|x: &f64| (0.0..=100.0).contains(x))?;
+    }
+    let prefix = decl::requirement_ref(decl::OSAID, "");
+    let mut statuses = std::collections::BTreeMap::new();
+    for a in bom["declarations"]["attestations"].as_array()? {
+        for m in a["map"].as_array().into_iter().flatten() {
+            let Some(id) = m["requirement"]
+                .as_str()
+                .and_then(|r| r.strip_prefix(prefix.as_str()))
+            else {
+                continue;
+            };
+            let c = &m["conformance"];
+            let (_, reason) = decl::split_rationale(c["rationale"].as_str().unwrap_or(""));
+            statuses.insert(id, (c["score"].as_f64() == Some(1.0), reason.to_string()));
+        }
+    }
+    let osaid = osaid::ELEMENT_IDS
+        .iter()
+        .map(|&id| {
+            let (ok, reason) = statuses.remove(id)?;
+            Some((id.to_string(), ok, reason))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(SubjectOpenness {
+        mof_class,
+        mof_label: mof_label.to_string(),
+        mof_progress,
+        osaid,
     })
 }
 
@@ -212,6 +271,6 @@ pub fn subject(bom: &Value, path: &str) -> Result<Subject> {
         completeness,
         missing,
         training_data,
-        openness: None,
+        openness: openness(bom, model),
     })
 }

@@ -730,7 +730,7 @@ fn openness(subject: &Subject, policy: &Policy, out: &mut Vec<Candidate>) {
         out.push(Candidate::new(
             "openness-unassessed",
             Level::Deny,
-            "the policy has [openness] requirements, and the input carries no files to assess them; audit the model directory".to_string(),
+            "the policy has [openness] requirements, and the input carries neither the files nor a recorded assessment (aibom records one in CycloneDX 1.6 and 1.7 BOMs); audit the model directory or such a BOM".to_string(),
         ));
         return;
     };

@@ -7,10 +7,14 @@
 //! dataset refs as bare strings; considerations dropped). So `modelCard` and `data` are our own serde
 //! types (`bom/ml.rs`), licences come from `license` as ready CycloneDX licence choices, and this module
 //! splices them into the crate's JSON, sets `specVersion`, and derives the serial number from the content.
+//! From 1.6 on, the openness assessment of the files is recorded too (`bom/declarations.rs`: the MOF,
+//! OSAID and EU AI Act as `definitions.standards`, the assessment as `declarations`), so attesting the
+//! BOM signs it.
 //!
 //! Deterministic: no clock unless a timestamp is given (`SOURCE_DATE_EPOCH`), the serial number is a
 //! hash of the rest of the document, and maps serialise in sorted key order.
 
+pub mod declarations;
 pub mod ml;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -138,6 +142,9 @@ pub fn build(
     let bom = skeleton(inv, facts, completeness, &ds_refs);
     let mut v = bom_json_v15(bom);
     splice(&mut v, facts, &ds_refs, opts);
+    if opts.spec >= SpecVersion::V1_6 {
+        declarations::add(&mut v, inv, facts, opts.timestamp.as_deref());
+    }
     // The serial number is derived from everything else, so identical content gives identical bytes.
     let digest = Sha256::digest(serde_json::to_vec(&v).expect("BOM serialises"));
     v["serialNumber"] = Value::String(format!("urn:uuid:{}", uuid_from_digest(&digest)));
@@ -641,12 +648,14 @@ fn model_card(facts: &ModelFacts, ds_refs: &[String], spec: SpecVersion) -> Mode
     }
 }
 
-/// Check a BOM's references: every `bom-ref` unique, every dependency, dataset and `ref` pointing at an
-/// existing `bom-ref`. Returns the problems found.
+/// Check a BOM's references: every `bom-ref` unique, every dependency, dataset, `ref` and declaration
+/// link (levels, assessors, requirements, claims, targets, evidence) pointing at an existing `bom-ref`.
+/// Returns the problems found.
 pub fn check_refs(v: &Value) -> Vec<String> {
     let mut refs: Vec<String> = Vec::new();
     let mut pointers: Vec<String> = Vec::new();
     collect(v, &mut refs, &mut pointers);
+    declaration_links(v, &mut pointers);
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     for r in &refs {
@@ -670,6 +679,42 @@ pub fn check_refs(v: &Value) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The bom-refs `definitions` and `declarations` point at (1.6+; plain strings, not `ref` objects).
+fn declaration_links(v: &Value, pointers: &mut Vec<String>) {
+    fn each(v: &Value) -> impl Iterator<Item = &Value> {
+        v.as_array().into_iter().flatten()
+    }
+    let mut add = |x: &Value| {
+        if let Some(s) = x.as_str() {
+            pointers.push(s.to_string());
+        }
+    };
+    for s in each(&v["definitions"]["standards"]) {
+        for l in each(&s["levels"]) {
+            each(&l["requirements"]).for_each(&mut add);
+        }
+        for r in each(&s["requirements"]) {
+            add(&r["parent"]);
+        }
+    }
+    let d = &v["declarations"];
+    for a in each(&d["attestations"]) {
+        add(&a["assessor"]);
+        for m in each(&a["map"]) {
+            add(&m["requirement"]);
+            each(&m["claims"]).for_each(&mut add);
+            each(&m["counterClaims"]).for_each(&mut add);
+            each(&m["conformance"]["mitigationStrategies"]).for_each(&mut add);
+        }
+    }
+    for c in each(&d["claims"]) {
+        add(&c["target"]);
+        for k in ["evidence", "counterEvidence", "mitigationStrategies"] {
+            each(&c[k]).for_each(&mut add);
+        }
+    }
 }
 
 fn collect(v: &Value, refs: &mut Vec<String>, pointers: &mut Vec<String>) {

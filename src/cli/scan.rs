@@ -22,8 +22,9 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub walk: WalkArgs,
     /// Output as FORMAT to stdout, or to PATH with FORMAT=PATH (`-` is stdout); repeatable. FORMAT:
-    /// cyclonedx-json (CycloneDX 1.6), cyclonedx-json@1.5, cyclonedx-json@1.7, json (file inventory), table,
-    /// html (a self-contained report page), markdown (a summary for a CI step or pull request).
+    /// cyclonedx-json (CycloneDX 1.6), cyclonedx-json@1.5, cyclonedx-json@1.7, spdx-json (SPDX 3.0.1
+    /// JSON-LD, AI and Dataset profiles), json (file inventory), table, html (a self-contained report
+    /// page), markdown (a summary for a CI step or pull request).
     #[arg(
         short = 'o',
         long = "output",
@@ -32,7 +33,8 @@ pub struct ScanArgs {
     )]
     pub outputs: Vec<OutputSpec>,
     /// BOM timestamp: RFC 3339 UTC (2024-05-01T12:00:00Z), seconds since the epoch, or `now`. Default:
-    /// $SOURCE_DATE_EPOCH if set, else no timestamp (identical input gives identical bytes).
+    /// $SOURCE_DATE_EPOCH if set, else no timestamp (identical input gives identical bytes; SPDX, which
+    /// requires one, then says 1970-01-01T00:00:00Z).
     #[arg(long, value_name = "WHEN")]
     pub timestamp: Option<String>,
 }

@@ -201,6 +201,30 @@ fn file(f: &FileRecord) -> EvidenceFile {
 /// A licence expression and the phrase saying where it comes from.
 type Licence = (Option<String>, Option<String>);
 
+/// The files whose statements make the model-level licence (card licence field, licence and notice
+/// files, weights metadata), sorted and unique; SPDX headers of single code files are not among them.
+pub fn model_licence_files(facts: &ModelFacts) -> Vec<String> {
+    facts
+        .licenses
+        .evidence
+        .iter()
+        .filter(|e| {
+            [
+                ") card-license",
+                ") license-file:",
+                ") notice-file:",
+                ") gguf-metadata:",
+                ") safetensors-metadata:",
+            ]
+            .iter()
+            .any(|k| e.contains(k))
+        })
+        .filter_map(|e| e.split(" (").next().map(str::to_string))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// The model licence and its sources, as one expression and a source phrase.
 fn model_licence(facts: &ModelFacts) -> Licence {
     match facts.licenses.for_model() {
@@ -218,25 +242,7 @@ fn model_licence(facts: &ModelFacts) -> Licence {
                     Some(format!("model licences disagree: {}", expr.join(", "))),
                 );
             };
-            let files: Vec<String> = facts
-                .licenses
-                .evidence
-                .iter()
-                .filter(|e| {
-                    [
-                        ") card-license",
-                        ") license-file:",
-                        ") notice-file:",
-                        ") gguf-metadata:",
-                        ") safetensors-metadata:",
-                    ]
-                    .iter()
-                    .any(|k| e.contains(k))
-                })
-                .filter_map(|e| e.split(" (").next().map(str::to_string))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            let files = model_licence_files(facts);
             (
                 Some(expr),
                 Some(format!("model licence ({})", files.join(", "))),

