@@ -168,6 +168,7 @@ const ATTRS: &[&str] = &[
     "marker-end",
     "text-anchor",
     "scope",
+    "tabindex",
     "title",
     "datetime",
 ];
@@ -272,6 +273,13 @@ fn check_page(what: &str, page: &str) {
     }
     assert!(tables >= 2, "{what}");
     assert_eq!(tables, captions, "{what}: every table has a caption");
+    // Each in a region that scrolls sideways on a narrow screen, reachable by keyboard.
+    assert_eq!(
+        page.matches("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"")
+            .count(),
+        tables,
+        "{what}: every table in a scroll region"
+    );
     assert!(page.contains("<svg class=\"lineage\""), "{what}");
     assert!(page.contains("<title>Lineage of "), "{what}");
     // The style sheet loads nothing.
@@ -419,7 +427,7 @@ fn every_fixture_model_shows_its_key_facts() {
                 "✗ missing"
             };
             assert!(
-                page.contains(&format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td><span class=\"{}\">{status}</span>",
+                page.contains(&format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"status\"><span class=\"{}\">{status}</span>",
                     i.key, i.weight, if i.present { "ok" } else { "missing" })),
                 "{name}: {}", i.key
             );

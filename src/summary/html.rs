@@ -148,9 +148,10 @@ fn css() -> String {
          .facts dt{{font-size:.78rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}}\n\
          .facts dd{{margin:0;overflow-wrap:anywhere}}\n\
          .note{{color:var(--muted);font-size:.9rem}}\n\
-         table{{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.92rem}}\n\
+         .scroll{{overflow-x:auto;margin:.4rem 0 1rem}}\n\
+         table{{border-collapse:collapse;width:100%;font-size:.92rem}}\n\
          caption{{text-align:left;font-weight:600;padding:.3rem 0}}\n\
-         th,td{{text-align:left;vertical-align:top;padding:.35rem .6rem;border-bottom:1px solid var(--border);overflow-wrap:anywhere}}\n\
+         th,td{{text-align:left;vertical-align:top;padding:.35rem .6rem;border-bottom:1px solid var(--border);overflow-wrap:break-word}}\n\
          thead th{{background:var(--surface);font-weight:600}}\n\
          tbody th{{font-weight:normal}}\n\
          .num{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}}\n\
@@ -158,6 +159,7 @@ fn css() -> String {
          .tag{{display:inline-block;padding:0 .5rem;border-radius:1rem;border:1px solid var(--border);font-size:.8rem;color:var(--muted)}}\n\
          .sev{{display:inline-block;padding:.05rem .55rem;border-radius:1rem;font-size:.8rem;font-weight:600}}\n\
          .ok{{color:var(--ok)}}\n\
+         .status{{white-space:nowrap}}\n\
          .missing{{color:var(--missing)}}\n\
          .evidence{{padding-left:1.4rem}}\n\
          .evidence li{{margin:.15rem 0}}\n\
@@ -189,6 +191,7 @@ fn css() -> String {
         "@media print{{:root{{{light}}}\
          body{{max-width:none;padding:0;font-size:10pt}}\
          nav{{display:none}}\
+         .scroll{{overflow:visible}}\
          h2,h3{{break-after:avoid}}\
          tr,.facts>div,.lineage{{break-inside:avoid}}\
          a[href^=\"http\"]::after{{content:\" <\" attr(href) \">\";font-size:.8em;color:var(--muted)}}\
@@ -654,10 +657,15 @@ fn lineage(h: &mut String, s: &Summary) {
     h.push_str("</svg>\n");
 
     if !f.base_models.is_empty() || !f.datasets.is_empty() {
-        h.push_str(
-            "<table>\n<caption>Base models and datasets</caption>\n<thead><tr><th scope=\"col\">Name</th>\
-             <th scope=\"col\">Kind</th><th scope=\"col\">Details</th><th scope=\"col\">Declared in</th>\
-             </tr></thead>\n<tbody>\n",
+        table_start(
+            h,
+            "Base models and datasets",
+            &[
+                ("Name", false),
+                ("Kind", false),
+                ("Details", false),
+                ("Declared in", false),
+            ],
         );
         for b in &f.base_models {
             let details = [
@@ -703,7 +711,7 @@ fn lineage(h: &mut String, s: &Summary) {
                 code_list(&d.sources)
             );
         }
-        h.push_str("</tbody>\n</table>\n");
+        table_end(h);
     }
     if !s.links.is_empty() {
         h.push_str("<h3 id=\"cited\">Cited by the model card</h3>\n<ul>\n");
@@ -735,6 +743,30 @@ fn code_list(items: &[String]) -> String {
         .join(", ")
 }
 
+/// Open a table: in a region of its own that scrolls sideways when the window is narrower than the
+/// table (focusable, so a keyboard can scroll it, and named by the caption), the caption, a header row
+/// of column headers (`true`: a numeric column, right-aligned), and the body.
+fn table_start(h: &mut String, caption: &str, columns: &[(&str, bool)]) {
+    let caption = escape(caption);
+    let _ = write!(
+        h,
+        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}\">\n<table>\n\
+         <caption>{caption}</caption>\n<thead><tr>"
+    );
+    for (name, num) in columns {
+        let _ = write!(
+            h,
+            "<th scope=\"col\"{}>{name}</th>",
+            if *num { " class=\"num\"" } else { "" }
+        );
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+}
+
+fn table_end(h: &mut String) {
+    h.push_str("</tbody>\n</table>\n</div>\n");
+}
+
 fn title_case(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -761,12 +793,19 @@ fn findings(h: &mut String, s: &Summary) {
         let name = title_case(sev.as_str());
         let _ = writeln!(
             h,
-            "<h3 id=\"findings-{0}\"><span class=\"sev sev-{0}\">{name}</span> {1}</h3>\n\
-             <table>\n<caption>{name} findings ({1})</caption>\n<thead><tr><th scope=\"col\">Code</th>\
-             <th scope=\"col\">File</th><th scope=\"col\">Evidence</th><th scope=\"col\">Message</th></tr>\
-             </thead>\n<tbody>",
+            "<h3 id=\"findings-{0}\"><span class=\"sev sev-{0}\">{name}</span> {1}</h3>",
             sev.as_str(),
             list.len()
+        );
+        table_start(
+            h,
+            &format!("{name} findings ({})", list.len()),
+            &[
+                ("Code", false),
+                ("File", false),
+                ("Evidence", false),
+                ("Message", false),
+            ],
         );
         for f in list {
             let _ = writeln!(
@@ -784,7 +823,7 @@ fn findings(h: &mut String, s: &Summary) {
                 escape(&f.message)
             );
         }
-        h.push_str("</tbody>\n</table>\n");
+        table_end(h);
     }
     h.push_str("</section>\n");
 }
@@ -849,15 +888,21 @@ fn completeness(h: &mut String, s: &Summary) {
         c.score
     );
     bar(h, f64::from(c.score));
-    h.push_str(
-        "\n<table>\n<caption>Completeness checklist</caption>\n<thead><tr><th scope=\"col\">Item</th>\
-         <th scope=\"col\" class=\"num\">Weight</th><th scope=\"col\">Status</th><th scope=\"col\">What it \
-         looks for</th></tr></thead>\n<tbody>\n",
+    h.push('\n');
+    table_start(
+        h,
+        "Completeness checklist",
+        &[
+            ("Item", false),
+            ("Weight", true),
+            ("Status", false),
+            ("What it looks for", false),
+        ],
     );
     for i in &c.items {
         let _ = writeln!(
             h,
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"status\">{}</td><td>{}</td></tr>",
             i.key,
             i.weight,
             if i.present {
@@ -868,7 +913,8 @@ fn completeness(h: &mut String, s: &Summary) {
             hint(i.hint)
         );
     }
-    h.push_str("</tbody>\n</table>\n</section>\n");
+    table_end(h);
+    h.push_str("</section>\n");
 }
 
 /// A checklist hint (aibom's own text) with its `code` spans as `<code>`.
@@ -887,16 +933,23 @@ fn hint(s: &str) -> String {
 
 fn files(h: &mut String, s: &Summary) {
     section_start(h, "files");
-    let _ = writeln!(
+    table_start(
         h,
-        "<table class=\"files\">\n<caption>{} file{}, {}: {}</caption>\n<thead><tr>\
-         <th scope=\"col\">Path</th><th scope=\"col\">Role</th><th scope=\"col\">Format</th>\
-         <th scope=\"col\" class=\"num\">Size</th><th scope=\"col\" class=\"num\">Parameters</th>\
-         <th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>",
-        s.total_files,
-        if s.total_files == 1 { "" } else { "s" },
-        human_bytes(s.total_bytes),
-        escape(&s.roles)
+        &format!(
+            "{} file{}, {}: {}",
+            s.total_files,
+            if s.total_files == 1 { "" } else { "s" },
+            human_bytes(s.total_bytes),
+            s.roles
+        ),
+        &[
+            ("Path", false),
+            ("Role", false),
+            ("Format", false),
+            ("Size", true),
+            ("Parameters", true),
+            ("SHA-256", false),
+        ],
     );
     for r in &s.files {
         let f = r.file;
@@ -916,7 +969,8 @@ fn files(h: &mut String, s: &Summary) {
             escape(&f.sha256)
         );
     }
-    h.push_str("</tbody>\n</table>\n</section>\n");
+    table_end(h);
+    h.push_str("</section>\n");
 }
 
 fn openness(h: &mut String, s: &Summary) {
@@ -926,9 +980,13 @@ fn openness(h: &mut String, s: &Summary) {
         h,
         "<p>Model Openness Framework: <strong>{}</strong></p>\n<p class=\"note\">As <code>aibom assess</code> \
          classifies what the directory holds; run it for each component and the OSAID and EU AI Act \
-         checks.</p>\n<table>\n<caption>Progress towards each MOF class</caption>\n<thead><tr>\
-         <th scope=\"col\">Class</th><th scope=\"col\">Progress</th></tr></thead>\n<tbody>",
+         checks.</p>",
         escape(o.label)
+    );
+    table_start(
+        h,
+        "Progress towards each MOF class",
+        &[("Class", false), ("Progress", false)],
     );
     for (class, p) in &o.progress {
         let name = match class {
@@ -940,7 +998,8 @@ fn openness(h: &mut String, s: &Summary) {
         bar(h, *p);
         h.push_str("</td></tr>\n");
     }
-    h.push_str("</tbody>\n</table>\n</section>\n");
+    table_end(h);
+    h.push_str("</section>\n");
 }
 
 #[cfg(test)]

@@ -187,7 +187,7 @@ async function checkPage(context, name, facts) {
   await page.emulateMedia({ media: "print", colorScheme: "dark" });
   st = await style();
   check(name, "print: light page, no section menu", st.bg === LIGHT_BG && st.nav === "none", JSON.stringify(st));
-  await page.emulateMedia({ media: "screen", colorScheme: "light" });
+  await page.emulateMedia({ media: "print", colorScheme: "light" });
   await page.pdf({ path: path.join(args.out, `${name}.pdf`), format: "A4", printBackground: true });
 
   check(name, "no console error", seen.errors.length === 0, JSON.stringify(seen.errors));
