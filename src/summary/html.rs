@@ -149,6 +149,7 @@ fn css() -> String {
          .facts dd{{margin:0;overflow-wrap:anywhere}}\n\
          .note{{color:var(--muted);font-size:.9rem}}\n\
          .scroll{{overflow-x:auto;margin:.4rem 0 1rem}}\n\
+         .scroll code{{overflow-wrap:break-word}}\n\
          table{{border-collapse:collapse;width:100%;font-size:.92rem}}\n\
          caption{{text-align:left;font-weight:600;padding:.3rem 0}}\n\
          th,td{{text-align:left;vertical-align:top;padding:.35rem .6rem;border-bottom:1px solid var(--border);overflow-wrap:break-word}}\n\
