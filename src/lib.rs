@@ -40,6 +40,7 @@ pub mod role;
 pub mod scan;
 pub mod security;
 pub mod spdx;
+pub mod summary;
 pub mod timestamp;
 pub mod walk;
 

@@ -19,11 +19,15 @@ pub enum ReportFormat {
     Json,
     /// A human-readable table.
     Table,
+    /// The model at a glance as one self-contained HTML page.
+    Html,
+    /// The model at a glance as Markdown (a CI step summary, a pull-request comment).
+    Markdown,
 }
 
 impl ReportFormat {
     pub const NAMES: &'static str =
-        "cyclonedx-json[@1.5|@1.6|@1.7], spdx-json[@3.0.1], json, table";
+        "cyclonedx-json[@1.5|@1.6|@1.7], spdx-json[@3.0.1], json, table, html, markdown";
 }
 
 impl FromStr for ReportFormat {
@@ -44,6 +48,8 @@ impl FromStr for ReportFormat {
             None if fmt == "spdx-json" => ReportFormat::SpdxJson,
             None if fmt == "json" => ReportFormat::Json,
             None if fmt == "table" => ReportFormat::Table,
+            None if fmt == "html" => ReportFormat::Html,
+            None if fmt == "markdown" => ReportFormat::Markdown,
             _ => {
                 return Err(format!(
                     "unknown output format '{fmt}' (expected one of: {})",

