@@ -488,27 +488,51 @@ pub fn json(r: &DiffReport) -> String {
     s
 }
 
-fn finding_line(f: &Finding) -> String {
-    let mut s = format!("{} ({})", f.code, f.severity);
+fn finding_line(f: &Finding, c: &dyn Fn(&str) -> String, t: &dyn Fn(&str) -> String) -> String {
+    let mut s = format!("{} ({})", c(&f.code), t(&f.severity));
     if let Some(p) = &f.path {
-        let _ = write!(s, " in {p}");
+        let _ = write!(s, " in {}", c(p));
     }
     if let Some(e) = &f.evidence {
-        let _ = write!(s, ": {e}");
+        let _ = write!(s, ": {}", c(e));
     }
     s
 }
 
-/// The report for people (`markdown`: as Markdown for a pull-request comment or step summary).
+/// The report for people (`markdown`: as Markdown for a pull-request comment or step summary, every
+/// text from the models escaped or in code spans).
 pub fn render(r: &DiffReport, markdown: bool) -> String {
-    let mut s = String::new();
-    let (h, li, code) = if markdown {
-        ("### ", "- ", "`")
-    } else {
-        ("", "  ", "")
+    use crate::summary::markdown as md;
+    let c = |x: &str| -> String {
+        if markdown {
+            md::code(x, false)
+        } else {
+            x.to_string()
+        }
     };
+    let t = |x: &str| -> String {
+        if markdown {
+            md::text(x)
+        } else {
+            x.to_string()
+        }
+    };
+    let list = |v: &[String]| -> String {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.iter().map(|x| t(x)).collect::<Vec<_>>().join(", ")
+        }
+    };
+    let mut s = String::new();
+    let (h, li) = if markdown { ("### ", "- ") } else { ("", "  ") };
     if markdown {
-        let _ = writeln!(s, "## aibom diff: {} → {}\n", r.old.name, r.new.name);
+        let _ = writeln!(
+            s,
+            "## aibom diff: {} → {}\n",
+            t(&r.old.name),
+            t(&r.new.name)
+        );
     } else {
         let _ = writeln!(
             s,
@@ -532,23 +556,24 @@ pub fn render(r: &DiffReport, markdown: bool) -> String {
         }
         let _ = writeln!(s);
     };
+    let short = |d: &str| d[..d.len().min(12)].to_string();
     let mut files = Vec::new();
     files.extend(
         r.files_added
             .iter()
-            .map(|f| format!("added {code}{}{code}", f.path)),
+            .map(|f| format!("added {}", c(&f.path))),
     );
     files.extend(
         r.files_removed
             .iter()
-            .map(|f| format!("removed {code}{}{code}", f.path)),
+            .map(|f| format!("removed {}", c(&f.path))),
     );
     files.extend(r.files_modified.iter().map(|f| {
         format!(
-            "modified {code}{}{code} (sha256 {}… → {}…)",
-            f.path,
-            &f.old_sha256[..f.old_sha256.len().min(12)],
-            &f.new_sha256[..f.new_sha256.len().min(12)]
+            "modified {} (sha256 {}… → {}…)",
+            c(&f.path),
+            t(&short(&f.old_sha256)),
+            t(&short(&f.new_sha256))
         )
     }));
     section(&mut s, "Files", files);
@@ -563,74 +588,59 @@ pub fn render(r: &DiffReport, markdown: bool) -> String {
                     w.fact,
                     w.path
                         .as_deref()
-                        .map(|p| format!(" of {code}{p}{code}"))
+                        .map(|p| format!(" of {}", c(p)))
                         .unwrap_or_default(),
-                    if w.old.is_empty() {
-                        "none".to_string()
-                    } else {
-                        w.old.join(", ")
-                    },
-                    if w.new.is_empty() {
-                        "none".to_string()
-                    } else {
-                        w.new.join(", ")
-                    }
+                    list(&w.old),
+                    list(&w.new)
                 )
             })
             .collect(),
     );
     if let Some(l) = &r.licence {
-        let mut lines = vec![format!(
-            "{} → {}",
-            if l.old.is_empty() {
-                "none".to_string()
-            } else {
-                l.old.join(", ")
-            },
-            if l.new.is_empty() {
-                "none".to_string()
-            } else {
-                l.new.join(", ")
-            }
-        )];
-        lines.extend(l.new_evidence.iter().map(|e| format!("evidence: {e}")));
+        let mut lines = vec![format!("{} → {}", list(&l.old), list(&l.new))];
+        lines.extend(l.new_evidence.iter().map(|e| format!("evidence: {}", c(e))));
         section(&mut s, "Licence", lines);
     }
     let mut lineage: Vec<String> = r
         .lineage
         .added
         .iter()
-        .map(|b| format!("added base model {b}"))
+        .map(|b| format!("added base model {}", c(b)))
         .collect();
     lineage.extend(
         r.lineage
             .removed
             .iter()
-            .map(|b| format!("removed base model {b}")),
+            .map(|b| format!("removed base model {}", c(b))),
     );
     section(&mut s, "Lineage", lineage);
     let mut ds: Vec<String> = r
         .datasets
         .added
         .iter()
-        .map(|d| format!("added {d}"))
+        .map(|d| format!("added {}", c(d)))
         .collect();
-    ds.extend(r.datasets.removed.iter().map(|d| format!("removed {d}")));
+    ds.extend(
+        r.datasets
+            .removed
+            .iter()
+            .map(|d| format!("removed {}", c(d))),
+    );
     ds.extend(
         r.datasets_relicensed
             .iter()
-            .map(|d| format!("relicensed {d}")),
+            .map(|d| format!("relicensed {}", t(d))),
     );
     section(&mut s, "Datasets", ds);
     let mut f: Vec<String> = r
         .findings_new
         .iter()
-        .map(|x| format!("new: {}", finding_line(x)))
+        .map(|x| format!("new: {}", finding_line(x, &c, &t)))
         .collect();
     f.extend(
         r.findings_resolved
             .iter()
-            .map(|x| format!("resolved: {}", finding_line(x))),
+            .map(|x| format!("resolved: {}", finding_line(x, &c, &t))),
     );
     section(&mut s, "Findings", f);
     if r.completeness_old != r.completeness_new {

@@ -277,3 +277,21 @@ fn the_report_schema_is_committed_and_real_reports_validate() {
     let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn markdown_keeps_model_text_literal() {
+    let t = pair();
+    fs::write(t.path().join("v2/<img src=x onerror=alert(1)>|a.bin"), "x").unwrap();
+    fs::write(
+        t.path().join("v2/README.md"),
+        CARD.replace("# Tidy", "# *Bold* [link](https://evil.example) <b>x</b>"),
+    )
+    .unwrap();
+    let md = out(&diff(t.path(), &["v1", "v2", "-o", "markdown"]));
+    assert!(md.contains("`<img src=x onerror=alert(1)>|a.bin`"), "{md}");
+    assert!(
+        !md.contains("](https://evil.example)") || md.contains("\\["),
+        "{md}"
+    );
+    assert!(md.contains("\\*Bold\\*") && md.contains("\\<b\\>"), "{md}");
+}
