@@ -2,8 +2,9 @@
 //! verification report (`verify -o json`), the Hugging Face cache report (`verify --hf-cache -o json`)
 //! and the audit report (`audit -o json`); each must be exactly what the code's types generate, and the
 //! binary's real outputs must validate against the committed files. Every finding code is documented as
-//! the finding registry (`src/finding.rs`) registers it, every problem code is documented, and problem
-//! codes, once released, keep their names. Regenerate the schemas with
+//! the finding registry (`src/finding.rs`) registers it, every problem code is documented, every code an
+//! audit knows (`aibom::audit::rules::all()`) is documented in docs/audit.md, and problem codes, once
+//! released, keep their names. Regenerate the schemas with
 //! `AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -145,6 +146,85 @@ fn findings_docs_match_the_registry() {
                 c.producer.as_str()
             );
         }
+    }
+}
+
+/// The codes docs/audit.md documents, each with the category and the default severity it states there:
+/// a code is a `### `code`` heading inside a `## ` section whose heading names a category in backticks
+/// (`## Licences (`license`)`), and the first line of text under the heading starts with the default
+/// severity in bold (`**high**`).
+fn audit_doc_codes(doc: &str) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    let categories: Vec<&str> = aibom::audit::Category::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let mut out = BTreeMap::new();
+    let mut category: Option<String> = None;
+    let mut pending: Option<String> = None;
+    for line in doc.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            category = categories
+                .iter()
+                .find(|c| h.contains(&format!("(`{c}`)")))
+                .map(|c| c.to_string());
+            pending = None;
+        } else if let Some(code) = line.strip_prefix("### `").and_then(|h| h.strip_suffix('`')) {
+            assert!(
+                category.is_some(),
+                "docs/audit.md: `{code}` is not under a category section"
+            );
+            assert!(
+                out.insert(code.to_string(), (category.clone(), None))
+                    .is_none(),
+                "docs/audit.md documents {code} twice"
+            );
+            pending = Some(code.to_string());
+        } else if line.starts_with('#') {
+            pending = None;
+        } else if !line.trim().is_empty() {
+            if let Some(code) = pending.take() {
+                let stated = line
+                    .strip_prefix("**")
+                    .and_then(|r| r.split_once("**"))
+                    .map(|(s, _)| s.to_string());
+                out.get_mut(&code).unwrap().1 = stated;
+            }
+        }
+    }
+    out
+}
+
+/// docs/audit.md documents every code an audit knows (`aibom::audit::rules::all()`: the audit's rules,
+/// the finding codes, the verification and Hugging Face cache problem codes) under its category with its
+/// default severity, and documents no code the audit does not know (the policy file and `-A`/`-W`/`-D`
+/// refuse those).
+#[test]
+fn audit_docs_match_the_rules() {
+    let doc = fs::read_to_string(repo_file("docs/audit.md")).unwrap();
+    let documented = audit_doc_codes(&doc);
+    for c in aibom::audit::rules::all() {
+        let (category, severity) = documented
+            .get(c.code)
+            .unwrap_or_else(|| panic!("docs/audit.md has no `### `{}`` heading", c.code));
+        assert_eq!(
+            category.as_deref(),
+            Some(c.category.as_str()),
+            "docs/audit.md documents {} under another category than src/audit/rules.rs gives it",
+            c.code
+        );
+        assert_eq!(
+            severity.as_deref(),
+            Some(c.severity.as_str()),
+            "docs/audit.md must state the default severity of {} as **{}**",
+            c.code,
+            c.severity.as_str()
+        );
+    }
+    for code in documented.keys() {
+        assert!(
+            aibom::audit::rules::lookup(code).is_some(),
+            "docs/audit.md documents {code}, which aibom::audit::rules does not know"
+        );
     }
 }
 
