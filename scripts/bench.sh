@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark of aibom's hashing engine against openssl, sha256sum and model_signing.
+# Benchmark of aibom's hashing engine against openssl, sha256sum and model_signing, and of what aibom
+# does on top of hashing: scan (headers, metadata, security, BOM), sign, verify and audit (a scan plus
+# the check of a signature and its files against the scan's hashes, under a policy that requires it).
 #
 # Usage: scripts/bench.sh            (from anywhere; it cd's to the repository root)
 #
@@ -86,11 +88,18 @@ if [[ $SKIP_MS != 1 ]]; then
     fi
 fi
 
-# aibom's own key for the sign / verify rows (a P-256 PKCS#8 key and its public key).
+# aibom's own key for the sign / verify / audit rows (a P-256 PKCS#8 key and its public key).
 AKEY=$BENCH_DIR/aibom-key
 if [[ ! -s $AKEY.key || ! -s $AKEY.pub ]]; then
     "$AIBOM" keygen --output-prefix "$AKEY" --force -q || die "aibom keygen failed"
 fi
+
+# The policy of the audit rows: the signature must verify (with the key given by --key) and match every
+# file, or the audit fails (exit 1, and the run counts as failed); findings never fail it, as the
+# generated trees hold random bytes. Given with --policy so that no ./aibom.toml is read.
+APOLICY=$BENCH_DIR/audit-policy.toml
+printf 'version = 1\n[signatures]\nrequire-signature = true\n[security]\nfail-on = "never"\n' \
+    >"$APOLICY" || die "cannot write $APOLICY"
 
 # ---------------------------------------------------------------- trees
 gen_tree() {
@@ -221,6 +230,8 @@ for kind in "${TREES[@]}"; do
         measure "$kind" aibom-scan "$run" -- "$AIBOM" scan -q "$dir" -o "cyclonedx-json=$WORK/$kind.bom.json"
         measure "$kind" aibom-sign "$run" -- "$AIBOM" sign -q --force "$dir" --key "$AKEY.key" --bundle "$WORK/$kind.aibom.sig"
         measure "$kind" aibom-verify "$run" -- "$AIBOM" verify -q "$dir" --bundle "$WORK/$kind.aibom.sig" --key "$AKEY.pub"
+        measure "$kind" aibom-audit "$run" -- "$AIBOM" audit -q "$dir" --policy "$APOLICY" \
+            --bundle "$WORK/$kind.aibom.sig" --key "$AKEY.pub" -o "json=$WORK/$kind.audit.json"
         measure "$kind" openssl "$run" -- \
             xargs -0 -a "$list" -P "$NPROC" -n "$batch" openssl dgst -sha256
         measure "$kind" sha256sum "$run" -- \

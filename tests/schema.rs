@@ -1,9 +1,11 @@
 //! The JSON Schemas in schemas/ document what users parse — the inventory (`scan -o json`), the
-//! verification report (`verify -o json`) and the Hugging Face cache report (`verify --hf-cache -o json`);
-//! each must be exactly what the code's types generate, and the binary's real outputs must validate
-//! against the committed files. Every finding code is documented as the finding registry
-//! (`src/finding.rs`) registers it, every problem code is documented, and problem codes, once released,
-//! keep their names. Regenerate the schemas with `AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema`.
+//! verification report (`verify -o json`), the Hugging Face cache report (`verify --hf-cache -o json`)
+//! and the audit report (`audit -o json`); each must be exactly what the code's types generate, and the
+//! binary's real outputs must validate against the committed files. Every finding code is documented as
+//! the finding registry (`src/finding.rs`) registers it, every problem code is documented, every code an
+//! audit knows (`aibom::audit::rules::all()`) is documented in docs/audit.md, and problem codes, once
+//! released, keep their names. Regenerate the schemas with
+//! `AIBOM_UPDATE_SCHEMAS=1 cargo test --test schema`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -55,6 +57,14 @@ fn committed_hf_cache_report_schema_matches_the_types() {
     check_committed(
         "schemas/hf-cache-report.schema.json",
         &aibom::hfcache::json_schema(),
+    );
+}
+
+#[test]
+fn committed_audit_report_schema_matches_the_types() {
+    check_committed(
+        "schemas/audit-report.schema.json",
+        &aibom::audit::json_schema(),
     );
 }
 
@@ -136,6 +146,85 @@ fn findings_docs_match_the_registry() {
                 c.producer.as_str()
             );
         }
+    }
+}
+
+/// The codes docs/audit.md documents, each with the category and the default severity it states there:
+/// a code is a `### `code`` heading inside a `## ` section whose heading names a category in backticks
+/// (`## Licences (`license`)`), and the first line of text under the heading starts with the default
+/// severity in bold (`**high**`).
+fn audit_doc_codes(doc: &str) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    let categories: Vec<&str> = aibom::audit::Category::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let mut out = BTreeMap::new();
+    let mut category: Option<String> = None;
+    let mut pending: Option<String> = None;
+    for line in doc.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            category = categories
+                .iter()
+                .find(|c| h.contains(&format!("(`{c}`)")))
+                .map(|c| c.to_string());
+            pending = None;
+        } else if let Some(code) = line.strip_prefix("### `").and_then(|h| h.strip_suffix('`')) {
+            assert!(
+                category.is_some(),
+                "docs/audit.md: `{code}` is not under a category section"
+            );
+            assert!(
+                out.insert(code.to_string(), (category.clone(), None))
+                    .is_none(),
+                "docs/audit.md documents {code} twice"
+            );
+            pending = Some(code.to_string());
+        } else if line.starts_with('#') {
+            pending = None;
+        } else if !line.trim().is_empty() {
+            if let Some(code) = pending.take() {
+                let stated = line
+                    .strip_prefix("**")
+                    .and_then(|r| r.split_once("**"))
+                    .map(|(s, _)| s.to_string());
+                out.get_mut(&code).unwrap().1 = stated;
+            }
+        }
+    }
+    out
+}
+
+/// docs/audit.md documents every code an audit knows (`aibom::audit::rules::all()`: the audit's rules,
+/// the finding codes, the verification and Hugging Face cache problem codes) under its category with its
+/// default severity, and documents no code the audit does not know (the policy file and `-A`/`-W`/`-D`
+/// refuse those).
+#[test]
+fn audit_docs_match_the_rules() {
+    let doc = fs::read_to_string(repo_file("docs/audit.md")).unwrap();
+    let documented = audit_doc_codes(&doc);
+    for c in aibom::audit::rules::all() {
+        let (category, severity) = documented
+            .get(c.code)
+            .unwrap_or_else(|| panic!("docs/audit.md has no `### `{}`` heading", c.code));
+        assert_eq!(
+            category.as_deref(),
+            Some(c.category.as_str()),
+            "docs/audit.md documents {} under another category than src/audit/rules.rs gives it",
+            c.code
+        );
+        assert_eq!(
+            severity.as_deref(),
+            Some(c.severity.as_str()),
+            "docs/audit.md must state the default severity of {} as **{}**",
+            c.code,
+            c.severity.as_str()
+        );
+    }
+    for code in documented.keys() {
+        assert!(
+            aibom::audit::rules::lookup(code).is_some(),
+            "docs/audit.md documents {code}, which aibom::audit::rules does not know"
+        );
     }
 }
 
@@ -529,4 +618,251 @@ fn hf_cache_reports_validate_against_the_committed_schema() {
     .map(|(c, r, p)| (c.to_string(), r.clone(), p))
     .collect();
     assert_eq!(got, want);
+}
+
+// ---- audit reports ----
+
+/// (code, level, path) of every result of an audit report.
+fn audit_results(doc: &Value) -> BTreeSet<(String, String, Option<String>)> {
+    doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap().to_string(),
+                r["level"].as_str().unwrap().to_string(),
+                r["path"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn result(code: &str, level: &str, path: Option<&str>) -> (String, String, Option<String>) {
+    (
+        code.to_string(),
+        level.to_string(),
+        path.map(str::to_string),
+    )
+}
+
+/// The summary counts what `results` lists (allowed results are counted, not listed).
+fn check_summary(case: &str, doc: &Value) {
+    let results = doc["results"].as_array().unwrap();
+    let count = |level: &str, excepted: bool| {
+        results
+            .iter()
+            .filter(|r| r["level"] == level && r["exception"].is_string() == excepted)
+            .count()
+    };
+    let s = &doc["summary"];
+    assert_eq!(s["deny"], count("deny", false), "{case}");
+    assert_eq!(s["warn"], count("warn", false), "{case}");
+    assert_eq!(s["excepted"], count("allow", true), "{case}");
+    assert_eq!(
+        count("allow", false),
+        0,
+        "{case}: allowed results are not listed"
+    );
+    assert_eq!(doc["passed"], s["deny"] == 0, "{case}");
+}
+
+/// `aibom audit -o json` on a model with results of every level, accepted and stale exceptions, a
+/// verified bundle whose files changed and a bundle no trusted signer made, then on the BOM alone, on an
+/// attestation alone and on the model against its BOM: every report validates against
+/// schemas/audit-report.schema.json.
+#[test]
+fn audit_reports_validate_against_the_committed_schema() {
+    let v = validator("audit-report.schema.json");
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    let m = p.join("m");
+    fs::create_dir_all(&m).unwrap();
+    // os.system: pickle-dangerous-import (critical); mypkg.layers.Block: pickle-unknown-import (high).
+    fs::write(
+        m.join("model.pkl"),
+        b"\x80\x02cos\nsystem\n(X\x02\x00\x00\x00lstR.",
+    )
+    .unwrap();
+    let legacy = b"\x80\x02cmypkg.layers\nBlock\n)R.";
+    fs::write(m.join("legacy.pkl"), legacy).unwrap();
+    fs::write(
+        m.join("config.json"),
+        b"{\"model_type\": \"custom\", \"auto_map\": {\"AutoModel\": \"modeling_x.M\"}}",
+    )
+    .unwrap();
+    fs::write(m.join("modeling_x.py"), b"class M:\n    pass\n").unwrap();
+    for prefix in ["k", "other"] {
+        let o = run(aibom(p).args(["keygen", "--output-prefix", prefix]));
+        assert_eq!(o.status.code(), Some(0));
+    }
+    let o = run(aibom(p).args(["sign", "m", "--key", "k.key"]));
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(aibom(p).args(["sign", "m", "--key", "other.key", "--bundle", "other.sig"]));
+    assert_eq!(o.status.code(), Some(0));
+    // Changed after signing.
+    fs::write(m.join("modeling_x.py"), b"class M:\n    pass\n# edited\n").unwrap();
+    let legacy_sha = hex::encode(sha2::Sha256::digest(legacy));
+    fs::write(
+        p.join("policy.toml"),
+        format!(
+            r#"version = 1
+[signatures]
+require-signature = true
+keys = ["k.pub"]
+[formats]
+deny = ["code"]
+[[security.exceptions]]
+path = "legacy.pkl"
+sha256 = "{legacy_sha}"
+reason = "reviewed: mypkg is ours"
+[[security.exceptions]]
+path = "model.pkl"
+sha256 = "{}"
+codes = ["pickle-dangerous-import"]
+reason = "granted for an older file"
+[[security.exceptions]]
+path = "gone.bin"
+sha256 = "{}"
+reason = "the file was removed"
+"#,
+            "a".repeat(64),
+            "b".repeat(64)
+        ),
+    )
+    .unwrap();
+    let o = run(aibom(p).args([
+        "audit",
+        "m",
+        "--policy",
+        "policy.toml",
+        "--bundle",
+        "m.sig",
+        "--bundle",
+        "other.sig",
+        "-D",
+        "card-missing",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc = validated(&v, "audit of a directory", &o);
+    assert_eq!(doc["schema"], "aibom-audit-report/1");
+    assert_eq!(doc["passed"], false);
+    assert_eq!(doc["policy"]["path"], "policy.toml");
+    assert_eq!(
+        doc["policy"]["sha256"].as_str().unwrap(),
+        hex::encode(sha2::Sha256::digest(
+            fs::read(p.join("policy.toml")).unwrap()
+        ))
+    );
+    assert_eq!(
+        doc["policy"]["overrides"],
+        serde_json::json!([{"code": "card-missing", "level": "deny"}])
+    );
+    assert_eq!(doc["target"]["kind"], "directory");
+    assert_eq!(doc["target"]["files"], 4);
+    check_summary("audit of a directory", &doc);
+    let want: BTreeSet<_> = [
+        result("card-missing", "deny", None),
+        result("file-modified", "deny", Some("modeling_x.py")),
+        result("format-denied", "deny", Some("modeling_x.py")),
+        result("pickle-dangerous-import", "deny", Some("model.pkl")),
+        result("signer-untrusted", "deny", None),
+        result("exception-stale", "warn", Some("model.pkl")),
+        result("exception-unused", "warn", Some("gone.bin")),
+        result("license-missing", "warn", None),
+        result("remote-code", "warn", Some("modeling_x.py")),
+        result("pickle-unknown-import", "allow", Some("legacy.pkl")),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(audit_results(&doc), want);
+    let accepted = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "pickle-unknown-import")
+        .unwrap();
+    assert_eq!(accepted["exception"], "reviewed: mypkg is ours");
+    assert_eq!(accepted["sha256"], legacy_sha.as_str());
+    let sigs = doc["signatures"].as_array().unwrap();
+    assert_eq!(sigs.len(), 2);
+    assert_eq!(sigs[0]["bundle"], "m.sig");
+    assert_eq!(sigs[0]["kind"], "signature");
+    assert_eq!(sigs[0]["verified"], false);
+    assert_eq!(sigs[0]["untrusted"], false);
+    assert_eq!(sigs[0]["problems"][0]["code"], "file-modified");
+    assert_eq!(sigs[1]["bundle"], "other.sig");
+    assert_eq!(sigs[1]["untrusted"], true);
+    assert_eq!(sigs[1]["problems"][0]["code"], "key-mismatch");
+
+    // The BOM alone: the findings it records, judged by the built-in policy.
+    let o = run(aibom(p).args(["scan", "m", "-o", "cyclonedx-json=bom.json"]));
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(aibom(p).args(["audit", "--bom", "bom.json", "-o", "json"]));
+    assert_eq!(o.status.code(), Some(1));
+    let doc = validated(&v, "audit of a BOM", &o);
+    assert_eq!(doc["target"]["kind"], "bom");
+    assert_eq!(doc["policy"]["path"], Value::Null);
+    check_summary("audit of a BOM", &doc);
+    assert!(audit_results(&doc).contains(&result(
+        "pickle-dangerous-import",
+        "deny",
+        Some("model.pkl")
+    )));
+
+    // An attestation alone: its signature checked, the BOM it signs audited.
+    let o = run(aibom(p).args(["attest", "m", "--key", "k.key"]));
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(aibom(p).args([
+        "audit",
+        "--bundle",
+        "m.aibom.sigstore.json",
+        "--key",
+        "k.pub",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(o.status.code(), Some(1));
+    let doc = validated(&v, "audit of an attestation", &o);
+    assert_eq!(doc["target"]["kind"], "attestation");
+    assert_eq!(doc["signatures"][0]["kind"], "attestation");
+    assert_eq!(doc["signatures"][0]["verified"], true);
+    check_summary("audit of an attestation", &doc);
+    assert!(audit_results(&doc).contains(&result(
+        "pickle-dangerous-import",
+        "deny",
+        Some("model.pkl")
+    )));
+
+    // The model against its BOM after a file was added: that file is reported, and nothing passes
+    // without the dangerous pickle allowed.
+    fs::write(m.join("notes.md"), b"x").unwrap();
+    let o = run(aibom(p).args([
+        "audit",
+        "m",
+        "--bom",
+        "bom.json",
+        "-A",
+        "pickle-dangerous-import",
+        "-A",
+        "pickle-unknown-import",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(o.status.code(), Some(1));
+    let doc = validated(&v, "audit against a BOM", &o);
+    check_summary("audit against a BOM", &doc);
+    let denied: Vec<_> = audit_results(&doc)
+        .into_iter()
+        .filter(|r| r.1 == "deny")
+        .collect();
+    assert_eq!(denied, [result("file-extra", "deny", Some("notes.md"))]);
+    assert_eq!(doc["summary"]["allow"], 2);
 }
