@@ -638,7 +638,7 @@ impl Policy {
 
 /// What `aibom init` writes: a policy with every key, commented, at its default; parsing it gives
 /// [`Policy::builtin`].
-pub const TEMPLATE: &str = r#"# aibom audit policy (https://github.com/aibom/aibom, docs/audit.md lists every rule code).
+pub const TEMPLATE: &str = r#"# aibom audit policy (written by `aibom init`; aibom's docs/audit.md lists every rule code).
 # `aibom audit MODEL --policy aibom.toml` exits 0 when the policy passes, 1 when it is violated,
 # 2 when the audit could not run. Paths below are relative to this file.
 version = 1

@@ -347,7 +347,7 @@ fn licences(subject: &Subject, policy: &Policy, out: &mut Vec<Candidate>) {
     let evidence = l.evidence.join("; ");
     let how = if l.concluded { "concluded" } else { "declared" };
     let (allow_ids, allow_exprs) = split_list(&p.allow);
-    let (deny_ids, _) = split_list(&p.deny);
+    let (deny_ids, deny_exprs) = split_list(&p.deny);
     if l.model.is_empty() && !p.allow.is_empty() {
         out.push(
             Candidate::new(
@@ -387,10 +387,13 @@ fn licences(subject: &Subject, policy: &Policy, out: &mut Vec<Candidate>) {
             }
         }
         if !p.deny.is_empty() {
-            let denied = match &parsed {
-                Some(e) => !e.evaluate(|r| !deny_ids.contains(&req_key(r))),
-                None => deny_ids.contains(&text),
-            };
+            // A whole expression in the list denies exactly that expression; single ids deny every
+            // expression that cannot be satisfied without them.
+            let denied = deny_exprs.contains(&text)
+                || match &parsed {
+                    Some(e) => !e.evaluate(|r| !deny_ids.contains(&req_key(r))),
+                    None => deny_ids.contains(&text),
+                };
             if denied {
                 out.push(
                     Candidate::new(

@@ -115,7 +115,7 @@ pub const RULES: &[CodeInfo] = &[
     rule("mof-class-below-minimum", Category::Openness, Severity::Medium, "The model's Model Openness Framework class, as the Model Openness Tool classifies the evidence, is below the policy's minimum."),
     rule("osaid-element-unmet", Category::Openness, Severity::Medium, "An Open Source AI Definition element the policy requires is not satisfied by evidence in the directory."),
     rule("openness-unassessed", Category::Openness, Severity::Medium, "The policy has openness requirements, and the input (a BOM or attestation without the files) records no openness assessment to judge them by (aibom records one in CycloneDX 1.6 and 1.7 BOMs)."),
-    rule("exception-stale", Category::Policy, Severity::Medium, "A policy exception names a file whose SHA-256 has changed (or that is gone), so it no longer applies."),
+    rule("exception-stale", Category::Policy, Severity::Medium, "A policy exception names a file whose SHA-256 has changed, so it no longer applies (an exception for a file no longer in the model matches nothing: exception-unused)."),
     rule("exception-unused", Category::Policy, Severity::Low, "A policy exception matched no finding."),
 ];
 

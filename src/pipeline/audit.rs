@@ -402,7 +402,11 @@ pub fn audit(
         if bundles.is_empty()
             && (policy.signatures.require_signature || policy.signatures.require_attestation)
         {
-            bundles = default_bundles(model);
+            // Next to the path the user named (for a cache, the repository, not its snapshot).
+            bundles = match target {
+                AuditTarget::HfCache(p) | AuditTarget::Model(p) => default_bundles(p),
+                _ => Vec::new(),
+            };
         }
         let methods = methods(policy, input);
         let vopts = VerifyOptions {
