@@ -165,8 +165,9 @@ fn bom_json_v15(bom: Bom) -> Value {
     serde_json::from_slice(&out).expect("cyclonedx-bom writes JSON")
 }
 
-/// A UUID (RFC 9562 version 8, custom) from the first 16 bytes of a SHA-256.
-fn uuid_from_digest(d: &[u8]) -> String {
+/// A UUID (RFC 9562 version 8, custom) from the first 16 bytes of a SHA-256: content-derived identifiers
+/// (the BOM's serial number, the SPDX document's namespace).
+pub(crate) fn uuid_from_digest(d: &[u8]) -> String {
     let mut b = [0u8; 16];
     b.copy_from_slice(&d[..16]);
     b[6] = (b[6] & 0x0f) | 0x80;

@@ -10,6 +10,7 @@ use clap::Args;
 
 use aibom::io::{self as aio, Destination, Mode};
 use aibom::output::{self, OutputSpec};
+use aibom::pipeline::Claim;
 use aibom::scan::ScanOptions;
 use aibom::timestamp;
 use aibom::walk::{normalize_ignore_path, WalkOptions};
@@ -31,6 +32,64 @@ pub struct KeyArgs {
     /// Private key (PKCS#8, SEC1, or encrypted PKCS#8 with the password in AIBOM_KEY_PASSWORD).
     #[arg(long, value_name = "KEY")]
     pub key: PathBuf,
+}
+
+/// The keyless Sigstore signer (cosign's flag names): the identity and the OIDC issuer the Fulcio
+/// certificate must name, each exact or as a regular expression.
+#[derive(Args, Clone)]
+pub struct KeylessArgs {
+    /// Keyless: the signer identity (e-mail or URI) in the Fulcio certificate.
+    #[arg(long, value_name = "ID")]
+    pub certificate_identity: Option<String>,
+    /// Keyless: a regular expression the signer identity must match.
+    #[arg(long, value_name = "REGEX")]
+    pub certificate_identity_regexp: Option<String>,
+    /// Keyless: the OIDC issuer of the signer identity (https://accounts.google.com, ...).
+    #[arg(long, value_name = "URL")]
+    pub certificate_oidc_issuer: Option<String>,
+    /// Keyless: a regular expression the OIDC issuer must match.
+    #[arg(long, value_name = "REGEX")]
+    pub certificate_oidc_issuer_regexp: Option<String>,
+}
+
+impl KeylessArgs {
+    /// The (identity, issuer) claims, when any keyless flag is given.
+    pub fn claims(&self) -> Option<(Claim, Claim)> {
+        let identity = Claim {
+            exact: self.certificate_identity.clone(),
+            regexp: self.certificate_identity_regexp.clone(),
+        };
+        let issuer = Claim {
+            exact: self.certificate_oidc_issuer.clone(),
+            regexp: self.certificate_oidc_issuer_regexp.clone(),
+        };
+        (identity != Claim::default() || issuer != Claim::default()).then_some((identity, issuer))
+    }
+
+    /// The keyless flags given, by name.
+    pub fn given(&self) -> Vec<&'static str> {
+        [
+            (
+                self.certificate_identity.is_some(),
+                "--certificate-identity",
+            ),
+            (
+                self.certificate_identity_regexp.is_some(),
+                "--certificate-identity-regexp",
+            ),
+            (
+                self.certificate_oidc_issuer.is_some(),
+                "--certificate-oidc-issuer",
+            ),
+            (
+                self.certificate_oidc_issuer_regexp.is_some(),
+                "--certificate-oidc-issuer-regexp",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
 }
 
 /// Which files make up the model; identical to model_signing's options.

@@ -11,11 +11,11 @@ use clap::Args;
 
 use aibom::audit::{self, Override};
 use aibom::output::{AuditFormat, OutputSpec};
-use aibom::pipeline::{self, AuditInput, AuditTarget, Claim};
+use aibom::pipeline::{self, AuditInput, AuditTarget};
 use aibom::policy::{Level, Policy};
 use aibom::Error;
 
-use super::args::{self, GlobalArgs, WalkArgs};
+use super::args::{self, GlobalArgs, KeylessArgs, WalkArgs};
 use super::error::Failure;
 use super::progress::Bar;
 
@@ -51,18 +51,8 @@ pub struct AuditArgs {
     /// Trust this root (or intermediate) CA certificate (PEM); repeatable.
     #[arg(long, value_name = "ROOT.pem", num_args = 1, action = clap::ArgAction::Append)]
     pub certificate_chain: Vec<PathBuf>,
-    /// Keyless: trust this signer identity (e-mail or URI).
-    #[arg(long, value_name = "ID")]
-    pub certificate_identity: Option<String>,
-    /// Keyless: trust signer identities matching this regular expression.
-    #[arg(long, value_name = "REGEX")]
-    pub certificate_identity_regexp: Option<String>,
-    /// Keyless: the OIDC issuer of the trusted identity.
-    #[arg(long, value_name = "URL")]
-    pub certificate_oidc_issuer: Option<String>,
-    /// Keyless: a regular expression the OIDC issuer must match.
-    #[arg(long, value_name = "REGEX")]
-    pub certificate_oidc_issuer_regexp: Option<String>,
+    #[command(flatten)]
+    pub keyless: KeylessArgs,
     /// Sigstore trusted_root.json instead of the embedded one (or the policy's).
     #[arg(long, value_name = "FILE")]
     pub trusted_root: Option<PathBuf>,
@@ -132,15 +122,6 @@ pub fn run(args: &AuditArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
         Some(p) => Policy::read(p)?,
         None => Policy::builtin(),
     };
-    let identity = Claim {
-        exact: args.certificate_identity.clone(),
-        regexp: args.certificate_identity_regexp.clone(),
-    };
-    let issuer = Claim {
-        exact: args.certificate_oidc_issuer.clone(),
-        regexp: args.certificate_oidc_issuer_regexp.clone(),
-    };
-    let keyless = identity != Claim::default() || issuer != Claim::default();
     let target = match (&args.path, &args.bom) {
         (Some(p), _) if args.hf_cache => AuditTarget::HfCache(p.clone()),
         (Some(p), _) => AuditTarget::Model(p.clone()),
@@ -190,11 +171,7 @@ pub fn run(args: &AuditArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
         },
         keys: args.key.clone(),
         certificate_chains: args.certificate_chain.clone(),
-        identities: if keyless {
-            vec![(identity, issuer)]
-        } else {
-            Vec::new()
-        },
+        identities: args.keyless.claims().into_iter().collect(),
         trusted_root: args.trusted_root.clone(),
         ignore_unsigned_files: args.ignore_unsigned_files,
         overrides,

@@ -11,10 +11,10 @@ use clap::Args;
 
 use aibom::attest::ProblemCode;
 use aibom::output::{OutputSpec, VerifyFormat};
-use aibom::pipeline::{self, Claim, Method, Target, VerifyOptions};
+use aibom::pipeline::{self, Method, Target, VerifyOptions};
 use aibom::Error;
 
-use super::args::{self, GlobalArgs, WalkArgs};
+use super::args::{self, GlobalArgs, KeylessArgs, WalkArgs};
 use super::error::Failure;
 use super::progress::Bar;
 
@@ -33,18 +33,8 @@ pub struct VerifyArgs {
     /// more files.
     #[arg(long, value_name = "ROOT.pem", num_args = 1, action = clap::ArgAction::Append)]
     pub certificate_chain: Vec<PathBuf>,
-    /// Keyless: the signer identity (e-mail or URI) in the Fulcio certificate.
-    #[arg(long, value_name = "ID")]
-    pub certificate_identity: Option<String>,
-    /// Keyless: a regular expression the signer identity must match.
-    #[arg(long, value_name = "REGEX")]
-    pub certificate_identity_regexp: Option<String>,
-    /// Keyless: the OIDC issuer of the signer identity (https://accounts.google.com, ...).
-    #[arg(long, value_name = "URL")]
-    pub certificate_oidc_issuer: Option<String>,
-    /// Keyless: a regular expression the OIDC issuer must match.
-    #[arg(long, value_name = "REGEX")]
-    pub certificate_oidc_issuer_regexp: Option<String>,
+    #[command(flatten)]
+    pub keyless: KeylessArgs,
     /// Keyless, and --key bundles with log entries: Sigstore trusted_root.json instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     pub trusted_root: Option<PathBuf>,
@@ -89,11 +79,8 @@ pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
     let (Some(path), Some(bundle)) = (args.path.as_deref(), args.bundle.as_deref()) else {
         return Err(Error::Usage("PATH and --bundle are required".to_string()).into());
     };
-    let keyless = args.certificate_identity.is_some()
-        || args.certificate_identity_regexp.is_some()
-        || args.certificate_oidc_issuer.is_some()
-        || args.certificate_oidc_issuer_regexp.is_some()
-        || (args.trusted_root.is_some() && args.key.is_none());
+    let claims = args.keyless.claims();
+    let keyless = claims.is_some() || (args.trusted_root.is_some() && args.key.is_none());
     let methods = [
         args.key.is_some(),
         !args.certificate_chain.is_empty(),
@@ -129,16 +116,8 @@ pub fn run(args: &VerifyArgs, g: &GlobalArgs) -> Result<ExitCode, Failure> {
     } else if !args.certificate_chain.is_empty() {
         Method::CertificateChain(args.certificate_chain.clone())
     } else if keyless {
-        Method::Keyless {
-            identity: Claim {
-                exact: args.certificate_identity.clone(),
-                regexp: args.certificate_identity_regexp.clone(),
-            },
-            issuer: Claim {
-                exact: args.certificate_oidc_issuer.clone(),
-                regexp: args.certificate_oidc_issuer_regexp.clone(),
-            },
-        }
+        let (identity, issuer) = claims.unwrap_or_default();
+        Method::Keyless { identity, issuer }
     } else {
         Method::Detect
     };
@@ -211,28 +190,13 @@ fn refuse_with_hf_cache(args: &VerifyArgs) -> Result<(), Error> {
         (args.bundle.is_some(), "--bundle"),
         (args.key.is_some(), "--key"),
         (!args.certificate_chain.is_empty(), "--certificate-chain"),
-        (
-            args.certificate_identity.is_some(),
-            "--certificate-identity",
-        ),
-        (
-            args.certificate_identity_regexp.is_some(),
-            "--certificate-identity-regexp",
-        ),
-        (
-            args.certificate_oidc_issuer.is_some(),
-            "--certificate-oidc-issuer",
-        ),
-        (
-            args.certificate_oidc_issuer_regexp.is_some(),
-            "--certificate-oidc-issuer-regexp",
-        ),
         (args.trusted_root.is_some(), "--trusted-root"),
         (args.insecure_ignore_tlog, "--insecure-ignore-tlog"),
         (args.ignore_unsigned_files, "--ignore-unsigned-files"),
     ]
     .into_iter()
     .filter_map(|(on, name)| on.then_some(name))
+    .chain(args.keyless.given())
     .chain(args.walk.given())
     .collect();
     if given.is_empty() {

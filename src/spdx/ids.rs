@@ -53,22 +53,7 @@ pub fn encode(s: &str) -> String {
     out
 }
 
-/// A UUID (RFC 9562 version 8, custom) from the first 16 bytes of a digest.
-pub fn uuid_from_digest(d: &[u8]) -> String {
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&d[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
+pub(crate) use crate::bom::uuid_from_digest;
 
 #[cfg(test)]
 mod tests {
