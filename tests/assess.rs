@@ -13,11 +13,7 @@ mod util;
 use util::{code, err, out, run};
 
 fn safetensors() -> Vec<u8> {
-    let header = br#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
-    let mut v = (header.len() as u64).to_le_bytes().to_vec();
-    v.extend_from_slice(header);
-    v.extend_from_slice(&[0u8; 8]);
-    v
+    util::files::safetensors_f32(2)
 }
 
 const RESEARCH_CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-generation\nmodel-index:\n- name: open-tiny\n  results:\n  - task: {type: text-generation}\n    dataset: {name: heldout, type: heldout}\n    metrics:\n    - {type: perplexity, value: 12.5}\n---\n# Open Tiny\n\nA fully open research model.\n\n## Intended uses\n\nResearch on small models.\n\n## Training data\n\nThe acme corpus in data/.\n";

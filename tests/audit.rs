@@ -50,11 +50,7 @@ fn clean_model() -> tempfile::TempDir {
 
 /// A one-tensor safetensors file.
 fn safetensors() -> Vec<u8> {
-    let header = br#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
-    let mut v = (header.len() as u64).to_le_bytes().to_vec();
-    v.extend_from_slice(header);
-    v.extend_from_slice(&[0u8; 8]);
-    v
+    util::files::safetensors_f32(2)
 }
 
 fn audit(dir: &Path, args: &[&str]) -> Output {

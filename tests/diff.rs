@@ -14,14 +14,7 @@ use util::{code, err, out, run};
 const CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-classification\n---\n# Tidy\n\nA tidy test model.\n\n## Intended uses\n\nTests.\n\n## Limitations\n\nTiny.\n";
 
 fn safetensors(n: usize) -> Vec<u8> {
-    let header = format!(
-        r#"{{"w":{{"dtype":"F32","shape":[{n}],"data_offsets":[0,{}]}}}}"#,
-        n * 4
-    );
-    let mut v = (header.len() as u64).to_le_bytes().to_vec();
-    v.extend_from_slice(header.as_bytes());
-    v.extend(std::iter::repeat_n(0u8, n * 4));
-    v
+    util::files::safetensors_f32(n)
 }
 
 /// Releases `v1/` and `v2/` in a temp dir, v2 a copy of v1 until a test changes it.

@@ -12,11 +12,7 @@ mod util;
 const OPEN_CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-generation\ndatasets:\n- acme/corpus\ntags:\n- arxiv:2403.13784\nmodel-index:\n- name: open-tiny\n  results:\n  - task: {type: text-generation}\n    dataset: {name: acme/heldout, type: acme/heldout}\n    metrics:\n    - {type: perplexity, value: 12.5}\n---\n# Open Tiny\n\nA fully open research model.\n\n## Intended uses\n\nResearch on small models.\n\n## Training data\n\nThe acme corpus, 1M tokens of public-domain text.\n\nCode: https://github.com/acme/open-tiny\n";
 
 fn safetensors() -> Vec<u8> {
-    let header = br#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
-    let mut v = (header.len() as u64).to_le_bytes().to_vec();
-    v.extend_from_slice(header);
-    v.extend_from_slice(&[0u8; 8]);
-    v
+    util::files::safetensors_f32(2)
 }
 
 fn scan_of(files: &[(&str, &[u8])]) -> pipeline::Scan {

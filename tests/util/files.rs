@@ -46,3 +46,15 @@ pub fn xz(data: &[u8]) -> Vec<u8> {
     w.write_all(data).unwrap();
     w.finish().unwrap()
 }
+
+/// A safetensors file with one F32 tensor `w` of `n` zero elements (parameters: `n`).
+pub fn safetensors_f32(n: usize) -> Vec<u8> {
+    let header = format!(
+        r#"{{"w":{{"dtype":"F32","shape":[{n}],"data_offsets":[0,{}]}}}}"#,
+        n * 4
+    );
+    let mut v = (header.len() as u64).to_le_bytes().to_vec();
+    v.extend_from_slice(header.as_bytes());
+    v.extend(std::iter::repeat_n(0u8, n * 4));
+    v
+}
