@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod files;
+pub mod models;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
