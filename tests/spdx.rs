@@ -710,36 +710,11 @@ fn safetensors_with_metadata(meta: &str) -> Vec<u8> {
 }
 
 /// A release with every component of the Model Openness Framework under an open licence (Class I), and
-/// what the Open Source AI Definition asks for.
-fn research_release(weights: &[u8]) -> TempModel {
-    let card = "---\nlicense: apache-2.0\npipeline_tag: text-generation\nmodel-index:\n- name: open-tiny\n  \
-                results:\n  - task: {type: text-generation}\n    dataset: {name: heldout, type: heldout}\n    \
-                metrics:\n    - {type: perplexity, value: 12.5}\n---\n# Open Tiny\n\nA fully open research \
-                model.\n\n## Intended uses\n\nResearch on small models.\n\n## Training data\n\nThe acme \
-                corpus in data/.\n";
-    temp_model(&[
-        ("README.md", card.as_bytes()),
-        (
-            "config.json",
-            br#"{"model_type": "llama", "architectures": ["LlamaForCausalLM"]}"#,
-        ),
-        ("model.safetensors", weights),
-        ("checkpoint-100/model.safetensors", weights),
-        ("modeling_tiny.py", b"# SPDX-License-Identifier: MIT\nimport torch\n"),
-        ("train.py", b"import torch\n"),
-        ("inference.py", b"import torch\n"),
-        ("eval/run_eval.py", b"import torch\n"),
-        ("eval/heldout.jsonl", b"{\"text\": \"held out\"}\n"),
-        ("preprocess.py", b"import re\n"),
-        ("requirements.txt", b"torch==2.3.0\n"),
-        ("technical_report.pdf", b"%PDF-1.4 a report\n"),
-        ("paper.pdf", b"%PDF-1.4 a paper\n"),
-        (
-            "data/README.md",
-            b"---\nlicense: cc-by-4.0\npretty_name: Acme corpus\ntask_categories:\n- text-generation\n---\n# Acme corpus\n",
-        ),
-        ("data/train.jsonl", b"{\"text\": \"hello\"}\n"),
-    ])
+/// what the Open Source AI Definition asks for (tests/util/models.rs).
+fn research_release() -> TempModel {
+    let m = temp_model(&[]);
+    util::models::research_release(m.path());
+    m
 }
 
 /// Models written here, each exercising a part of the mapping the fixtures do not.
@@ -816,7 +791,7 @@ fn generated_models() -> Vec<(&'static str, TempModel)> {
             ]),
         ),
         ("gguf-file", temp_model(&[("model.gguf", b"GGUF\x03\x00\x00\x00")])),
-        ("research-release", research_release(&weights)),
+        ("research-release", research_release()),
     ]
 }
 
