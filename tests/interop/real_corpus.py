@@ -904,6 +904,30 @@ def check_model(rep: Report, model: Model, scan: pathlib.Path, aibom: str) -> No
             severe.append(f"{v.get('id')} ({'/'.join(sorted(sev))}) on {where}: {v.get('detail') or v.get('description')}")
     rep.check(f"{name}/no-medium-findings", not severe, " | ".join(severe))
 
+    # The CI gate and the openness assessment on the same real files: the built-in policy passes clean
+    # files; the assessment runs, never calls files alone "Open Source AI" (data information needs a
+    # reviewer), and the MOF YAML it writes classifies the same when read back.
+    proc = subprocess.run([aibom, "audit", str(scan), "-q", "-o", "json"], capture_output=True)
+    report = json.loads(proc.stdout) if proc.stdout else {}
+    rep.check(f"{name}/audit-passes", proc.returncode == 0 and report.get("passed") is True
+              and report.get("schema") == "aibom-audit-report/1",
+              f"exit {proc.returncode}: {proc.stderr.decode(errors='replace').strip()} "
+              f"{[r.get('code') for r in report.get('results', [])]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        mof = pathlib.Path(tmp) / "model.mof.yaml"
+        proc = subprocess.run([aibom, "assess", str(scan), "-q", "-o", "json", "-o", f"mof-yaml={mof}"],
+                              capture_output=True)
+        ok = proc.returncode == 0
+        a = json.loads(proc.stdout) if ok else {}
+        rep.check(f"{name}/assess", ok and a.get("osaid", {}).get("verdict") != "open-source-ai",
+                  f"exit {proc.returncode}: {proc.stderr.decode(errors='replace').strip()}")
+        if ok:
+            back = subprocess.run([aibom, "assess", "--mof", str(mof), "-q", "-o", "json"], capture_output=True)
+            again = json.loads(back.stdout) if back.returncode == 0 else {}
+            rep.equal(f"{name}/mof-yaml-round-trip",
+                      again.get("mof", {}).get("classification", {}).get("label"),
+                      a["mof"]["classification"]["label"])
+
     # Every file, once, with its SHA-256; the OMS root digest.
     got = {n: sha256_of(c) for n, c in bom.files.items()}
     diffs = [f"{r}: aibom {got.get(r)}, hashlib {h}" for r, h in t.files.items() if got.get(r) != h]
