@@ -21,7 +21,9 @@ truth computed in this run by the reference readers:
   - model-level parameters and dtypes, GGUF tensor types and file type (quantization), context
     length, chat template presence and the file it came from, licence statements and licence
     evidence, base models, task, language and datasets where a file states them; a fact no file states
-    must be absent.
+    must be absent;
+  - `aibom audit` with the built-in policy passes (a versioned report), `aibom assess` runs and never
+    calls files alone "Open Source AI", and the MOF YAML it writes classifies the same when read back.
 Nothing here is a hard-coded expected fact; the only constants are identity pins.
 
 Prints `ok <model>/<check>` / `FAIL <model>/<check>: <detail>` and a closing `N passed, M failed` line;
